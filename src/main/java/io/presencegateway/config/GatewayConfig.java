@@ -1,0 +1,184 @@
+package io.presencegateway.config;
+
+import io.presencegateway.event.PersonIds;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The gateway's typed, validated configuration. Built once at start from {@link RawSettings};
+ * a bad value throws {@link ConfigException} naming the setting. Secrets are kept out of
+ * {@code toString()}.
+ */
+public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, Webhooks webhooks,
+                            Simulator simulator, Store store) {
+
+  public enum Source { SIMULATOR, WEBEX }
+
+  public record Http(String host, int port, List<String> apiKeys) {
+    @Override
+    public String toString() {
+      return "Http[host=" + host + ", port=" + port + ", apiKeys=" + apiKeys.size() + " configured]";
+    }
+  }
+
+  /** Which people are watched: the whole org, or an explicit list of person ids. */
+  public record Watch(boolean org, List<String> ids) {
+    public static Watch wholeOrg() {
+      return new Watch(true, List.of());
+    }
+  }
+
+  public record Webex(URI baseUrl, String token, Watch watch, int pageSize, int maxPages, int concurrency,
+                      int timeoutMs, Duration retryAfterDefault, Duration retryAfterMax) {
+    @Override
+    public String toString() {
+      return "Webex[baseUrl=" + baseUrl + ", token=" + (token.isEmpty() ? "none" : "***") + ", watch=" + watch
+          + ", pageSize=" + pageSize + ", maxPages=" + maxPages + ", concurrency=" + concurrency + "]";
+    }
+
+    public Webex withBaseUrl(URI url) {
+      return new Webex(url, token, watch, pageSize, maxPages, concurrency, timeoutMs, retryAfterDefault, retryAfterMax);
+    }
+  }
+
+  public record Poll(int intervalMs, int maxBackoffMs) { }
+
+  /** A receiver configured without the API; {@code ids}/{@code statuses} empty = everything. */
+  public record StaticReceiver(URI url, String secret, Set<String> ids, Set<String> statuses) {
+    @Override
+    public String toString() {
+      return "StaticReceiver[url=" + url + ", secret=" + (secret == null ? "generated" : "***") + "]";
+    }
+  }
+
+  public record Webhooks(List<StaticReceiver> receivers, boolean allowPrivateTargets, int timeoutMs,
+                         List<Duration> retrySchedule) { }
+
+  public record Simulator(String host, int port, int people, long seed, int changeIntervalMs) { }
+
+  /** Where state and the event log live: Redis when {@code redisUrl} is set, else memory. */
+  public record Store(String redisUrl, int eventLogSize) {
+    public boolean redis() {
+      return redisUrl != null;
+    }
+
+    @Override
+    public String toString() {
+      return "Store[" + (redisUrl == null ? "memory" : "redis") + ", eventLogSize=" + eventLogSize + "]";
+    }
+  }
+
+  /** Parses and validates; throws {@link ConfigException} with one line naming the bad setting. */
+  public static GatewayConfig from(RawSettings raw) {
+    SettingParser p = new SettingParser(raw);
+    Source source = p.choice(Setting.SOURCE, Source.class);
+    Webex webex = webex(p, source);
+    return new GatewayConfig(
+        new Http(p.text(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), p.list(Setting.API_KEYS)),
+        source,
+        webex,
+        new Poll(p.integer(Setting.POLL_INTERVAL_MS, 100, 3_600_000), p.integer(Setting.POLL_MAX_BACKOFF_MS, 100, 3_600_000)),
+        webhooks(p),
+        new Simulator(p.text(Setting.SIMULATOR_HOST), p.integer(Setting.SIMULATOR_PORT, 0, 65535),
+            p.integer(Setting.SIMULATOR_PEOPLE, 0, 200_000), p.integer(Setting.SIMULATOR_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE),
+            p.integer(Setting.SIMULATOR_CHANGE_INTERVAL_MS, 0, 3_600_000)),
+        new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000)));
+  }
+
+  private static Webex webex(SettingParser p, Source source) {
+    URI base = p.httpUrl(Setting.WEBEX_BASE_URL, false);
+    String token = p.text(Setting.WEBEX_TOKEN);
+    if (source == Source.WEBEX && token.isEmpty()) {
+      throw new ConfigException(Setting.WEBEX_TOKEN, "is required when SOURCE=webex");
+    }
+    return new Webex(base, token, watch(p), p.integer(Setting.WEBEX_PAGE_SIZE, 1, 1000),
+        p.integer(Setting.WEBEX_MAX_PAGES, 1, 100_000), p.integer(Setting.WEBEX_CONCURRENCY, 1, 256),
+        p.integer(Setting.WEBEX_TIMEOUT_MS, 100, 600_000),
+        Duration.ofSeconds(p.integer(Setting.WEBEX_RETRY_AFTER_DEFAULT_S, 1, 86_400)),
+        Duration.ofSeconds(p.integer(Setting.WEBEX_RETRY_AFTER_MAX_S, 1, 86_400)));
+  }
+
+  private static Watch watch(SettingParser p) {
+    List<String> ids = p.list(Setting.WEBEX_WATCH);
+    if (ids.isEmpty() || (ids.size() == 1 && ids.get(0).equalsIgnoreCase("org"))) {
+      return Watch.wholeOrg();
+    }
+    for (String id : ids) {
+      if (!PersonIds.isValid(id)) {
+        throw new ConfigException(Setting.WEBEX_WATCH, "'" + id + "' is not a Webex person id (nor 'org')");
+      }
+    }
+    return new Watch(false, ids);
+  }
+
+  private static Webhooks webhooks(SettingParser p) {
+    List<StaticReceiver> receivers = new ArrayList<>();
+    URI url = p.httpUrl(Setting.WEBHOOK_URL, true);
+    if (url != null) {
+      receivers.add(new StaticReceiver(url, secret(Setting.WEBHOOK_SECRET, p.text(Setting.WEBHOOK_SECRET)), Set.of(), Set.of()));
+    }
+    receivers.addAll(receiverList(p));
+    return new Webhooks(List.copyOf(receivers), p.bool(Setting.WEBHOOK_ALLOW_PRIVATE_TARGETS),
+        p.integer(Setting.WEBHOOK_TIMEOUT_MS, 100, 600_000), p.durations(Setting.WEBHOOK_RETRY_SCHEDULE));
+  }
+
+  private static List<StaticReceiver> receiverList(SettingParser p) {
+    Object raw = p.raw(Setting.WEBHOOKS);
+    JsonArray array;
+    try {
+      array = raw instanceof JsonArray ? (JsonArray) raw : new JsonArray(String.valueOf(raw).isBlank() ? "[]" : String.valueOf(raw));
+    } catch (DecodeException e) {
+      throw new ConfigException(Setting.WEBHOOKS, "must be a JSON array of {\"url\",\"secret\"} objects");
+    }
+    List<StaticReceiver> out = new ArrayList<>();
+    for (Object o : array) {
+      if (!(o instanceof JsonObject)) {
+        throw new ConfigException(Setting.WEBHOOKS, "every entry must be an object with a \"url\"");
+      }
+      JsonObject j = (JsonObject) o;
+      URI u = SettingParser.httpUrl(Setting.WEBHOOKS, j.getString("url", ""));
+      out.add(new StaticReceiver(u, secret(Setting.WEBHOOKS, j.getString("secret", "")),
+          Set.copyOf(j.getJsonArray("ids", new JsonArray()).stream().map(String::valueOf).toList()),
+          Set.copyOf(j.getJsonArray("statuses", new JsonArray()).stream().map(String::valueOf).toList())));
+    }
+    return out;
+  }
+
+  /** A Standard Webhooks secret: {@code whsec_} + base64 of at least 16 bytes; null when empty. */
+  static String secret(Setting s, String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (!value.startsWith("whsec_")) {
+      throw new ConfigException(s, "must start with 'whsec_' followed by base64 (Standard Webhooks secret)");
+    }
+    try {
+      byte[] key = Base64.getDecoder().decode(value.substring(6));
+      if (key.length < 16) {
+        throw new ConfigException(s, "is too short: use at least 16 random bytes");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s, "the part after 'whsec_' is not valid base64");
+    }
+    return value;
+  }
+
+  private static String redisUrl(SettingParser p) {
+    String url = p.text(Setting.REDIS_URL);
+    if (url.isEmpty()) {
+      return null;
+    }
+    if (!url.startsWith("redis://") && !url.startsWith("rediss://") && !url.startsWith("unix://")) {
+      throw new ConfigException(Setting.REDIS_URL, "must start with redis://, rediss:// or unix://");
+    }
+    return url;
+  }
+}

@@ -1,0 +1,53 @@
+package io.presencegateway.config;
+
+/**
+ * Every setting the gateway reads, with its default and meaning. The name is both the key in
+ * {@code config.json} and the environment variable that overrides it, so there is one list to
+ * document and one list to validate against (unknown keys in a config file are refused).
+ */
+public enum Setting {
+  HTTP_HOST("0.0.0.0", "Interface the HTTP server binds to."),
+  HTTP_PORT("8080", "HTTP port for the API, streams, health, metrics and the page at /."),
+  SOURCE("simulator", "Where presence comes from: 'simulator' (built-in fake Webex) or 'webex'."),
+  WEBEX_BASE_URL("https://webexapis.com/v1", "Base URL of the Webex (or Webex-compatible) People API; ignored when SOURCE=simulator."),
+  WEBEX_TOKEN("", "Bearer token for the People API. Required when SOURCE=webex. Never logged."),
+  WEBEX_WATCH("org", "'org' to watch the whole org (paged list), or a comma-separated list of person ids."),
+  WEBEX_PAGE_SIZE("1000", "Page size (max=) for the org list, 1..1000."),
+  WEBEX_MAX_PAGES("500", "Page cap for one org listing; guards against paging loops."),
+  WEBEX_CONCURRENCY("8", "Concurrent per-person GETs when an explicit list is watched."),
+  WEBEX_TIMEOUT_MS("10000", "Timeout of every upstream request."),
+  WEBEX_RETRY_AFTER_DEFAULT_S("15", "Pause when a 429/423/503 carries no usable Retry-After."),
+  WEBEX_RETRY_AFTER_MAX_S("600", "Upper bound applied to any upstream Retry-After."),
+  POLL_INTERVAL_MS("3000", "Time between the end of one poll cycle and the start of the next."),
+  POLL_MAX_BACKOFF_MS("60000", "Longest interval the poller widens to while upstream fails."),
+  WEBHOOK_URL("", "A static webhook receiver (built-in subscription). Empty: none."),
+  WEBHOOK_SECRET("", "Signing secret for WEBHOOK_URL ('whsec_' + base64). Empty: one is generated and logged once as a hint, never the value."),
+  WEBHOOKS("[]", "More static receivers: a JSON array of {\"url\",\"secret\",\"ids\",\"statuses\"}."),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS("false", "Allow webhook targets on loopback/private/link-local addresses (tests, local demos)."),
+  WEBHOOK_TIMEOUT_MS("10000", "A delivery attempt that has no 2xx answer within this time failed."),
+  WEBHOOK_RETRY_SCHEDULE("5s,5m,30m,2h,5h,10h,10h", "Delays between attempts (s, m, h suffixes); jitter is added."),
+  SIMULATOR_HOST("127.0.0.1", "Interface the built-in Webex simulator binds to."),
+  SIMULATOR_PORT("8081", "Port of the built-in Webex simulator (0 = any free port)."),
+  SIMULATOR_PEOPLE("25", "Number of synthetic people in the simulator's org."),
+  SIMULATOR_SEED("42", "Random seed of the simulator, for repeatable runs."),
+  SIMULATOR_CHANGE_INTERVAL_MS("5000", "How often the simulator changes somebody's presence (0 = never, control endpoint only)."),
+  REDIS_URL("", "redis:// or rediss:// URL. Empty: in-memory store (one instance, not durable)."),
+  EVENT_LOG_SIZE("10000", "Events kept for resume (Last-Event-ID / since); older ids get a reset and a snapshot."),
+  API_KEYS("", "Comma-separated API keys for admin and stream endpoints. Empty: open.");
+
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String defaultValue, String description) {
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

@@ -1,0 +1,132 @@
+package io.presencegateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Typed reads of {@link RawSettings}; every failure is a one-line {@link ConfigException}. */
+final class SettingParser {
+  private final RawSettings raw;
+
+  SettingParser(RawSettings raw) {
+    this.raw = raw;
+  }
+
+  String text(Setting s) {
+    return raw.text(s);
+  }
+
+  int integer(Setting s, long min, long max) {
+    String v = raw.text(s);
+    try {
+      long n = Long.parseLong(v);
+      if (n < min || n > max) {
+        throw new ConfigException(s, "must be between " + min + " and " + max + ", got " + v);
+      }
+      return (int) n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(s, "must be an integer, got '" + v + "'");
+    }
+  }
+
+  boolean bool(Setting s) {
+    String v = raw.text(s).toLowerCase(Locale.ROOT);
+    switch (v) {
+      case "true": case "yes": case "1": return true;
+      case "false": case "no": case "0": case "": return false;
+      default: throw new ConfigException(s, "must be true or false, got '" + v + "'");
+    }
+  }
+
+  /** An absolute http(s) URL, or null when empty and {@code optional}. */
+  URI httpUrl(Setting s, boolean optional) {
+    String v = raw.text(s);
+    if (v.isEmpty()) {
+      if (optional) {
+        return null;
+      }
+      throw new ConfigException(s, "is required");
+    }
+    return httpUrl(s, v);
+  }
+
+  static URI httpUrl(Setting s, String v) {
+    URI uri;
+    try {
+      uri = new URI(v);
+    } catch (Exception e) {
+      throw new ConfigException(s, "is not a valid URL: '" + v + "'");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new ConfigException(s, "must be an http:// or https:// URL, got '" + v + "'");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw new ConfigException(s, "has no host: '" + v + "'");
+    }
+    return uri;
+  }
+
+  List<String> list(Setting s) {
+    String v = raw.text(s);
+    if (v.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      if (!part.isBlank()) {
+        out.add(part.trim());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** A list of durations such as {@code 5s,5m,2h}. */
+  List<Duration> durations(Setting s) {
+    List<Duration> out = new ArrayList<>();
+    for (String part : list(s)) {
+      out.add(duration(s, part));
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(s, "needs at least one delay, e.g. 5s,5m,30m");
+    }
+    return List.copyOf(out);
+  }
+
+  private static Duration duration(Setting s, String part) {
+    String p = part.toLowerCase(Locale.ROOT);
+    try {
+      if (p.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(p.substring(0, p.length() - 2)));
+      }
+      long n = Long.parseLong(p.substring(0, p.length() - 1));
+      switch (p.charAt(p.length() - 1)) {
+        case 's': return Duration.ofSeconds(n);
+        case 'm': return Duration.ofMinutes(n);
+        case 'h': return Duration.ofHours(n);
+        case 'd': return Duration.ofDays(n);
+        default: break;
+      }
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      // fall through to the error below
+    }
+    throw new ConfigException(s, "'" + part + "' is not a delay like 5s, 5m or 2h");
+  }
+
+  <E extends Enum<E>> E choice(Setting s, Class<E> type) {
+    String v = raw.text(s);
+    try {
+      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s, "must be one of " + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+          + ", got '" + v + "'");
+    }
+  }
+
+  Object raw(Setting s) {
+    return raw.raw(s);
+  }
+}

@@ -1,0 +1,70 @@
+package io.presencegateway.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler of the HTTP surface: typed failures become their status and a JSON body
+ * {@code {"error":{"code","message"}}}; anything unexpected is logged once and becomes a 500 that
+ * reveals nothing internal.
+ */
+public final class ErrorMapper {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+  private ErrorMapper() {
+  }
+
+  public static void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiError error = toApiError(ctx.statusCode(), failure);
+    if (error.status() >= 500) {
+      LOG.error("Request {} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+    }
+    send(ctx, error);
+  }
+
+  public static void send(RoutingContext ctx, ApiError error) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    JsonObject body = new JsonObject().put("error", new JsonObject().put("code", error.code()).put("message", error.getMessage()));
+    ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  private static ApiError toApiError(int status, Throwable failure) {
+    if (failure instanceof ApiError) {
+      return (ApiError) failure;
+    }
+    if (failure instanceof DecodeException) {
+      return ApiError.badRequest("body is not valid JSON");
+    }
+    if (failure == null && status >= 400 && status < 500) {
+      return new ApiError(status, codeFor(status), messageFor(status));
+    }
+    return new ApiError(500, "internal", "internal error");
+  }
+
+  private static String codeFor(int status) {
+    switch (status) {
+      case 404: return "not_found";
+      case 405: return "method_not_allowed";
+      case 413: return "payload_too_large";
+      case 401: return "unauthorized";
+      default: return "bad_request";
+    }
+  }
+
+  private static String messageFor(int status) {
+    switch (status) {
+      case 404: return "no such resource";
+      case 405: return "method not allowed on this resource";
+      case 413: return "request body too large";
+      case 401: return "missing or invalid API key";
+      default: return "bad request";
+    }
+  }
+}

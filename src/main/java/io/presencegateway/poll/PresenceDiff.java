@@ -1,0 +1,88 @@
+package io.presencegateway.poll;
+
+import io.presencegateway.event.PersonIds;
+import io.presencegateway.event.PersonState;
+import io.presencegateway.event.StatusMessages;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The change rules (PRODUCT.md §3), pure and without Vert.x: given the stored state and what a cycle
+ * observed, which people changed, which are seen for the first time, which only need their stored
+ * copy refreshed, and which left.
+ */
+public final class PresenceDiff {
+
+  /** A change of status or status message; {@code previous} is what the store must still hold. */
+  public record Change(PersonState previous, PersonState current) { }
+
+  /**
+   * @param changes   people whose (status, statusMessage) differ from the stored state: events
+   * @param baselines people seen for the first time: stored, never an event
+   * @param refreshed same change key, other fields differ (lastActivity, name): stored, no event
+   * @param removed   keys of people who left the watch set or the org: dropped once
+   */
+  public record Result(List<Change> changes, List<PersonState> baselines, List<PersonState> refreshed,
+                       Set<String> removed) {
+    public boolean isEmpty() {
+      return changes.isEmpty() && baselines.isEmpty() && refreshed.isEmpty() && removed.isEmpty();
+    }
+  }
+
+  private PresenceDiff() {
+  }
+
+  public static Result compute(Map<String, PersonState> previous, Observation observation, StatusMessages messages) {
+    List<Change> changes = new ArrayList<>();
+    List<PersonState> baselines = new ArrayList<>();
+    List<PersonState> refreshed = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ObservedPerson person : observation.people()) {
+      String key = PersonIds.key(person.id());
+      if (!seen.add(key) || !person.hasStatus()) {
+        continue; // a duplicate in the listing, or "no data": neither is a change
+      }
+      PersonState old = previous.get(key);
+      PersonState now = resolve(person, old, messages.messageFor(key, person.status()));
+      if (old == null) {
+        baselines.add(now);
+      } else if (now.changeKeyDiffers(old)) {
+        changes.add(new Change(old, now));
+      } else if (!now.equals(old)) {
+        refreshed.add(now);
+      }
+    }
+    return new Result(changes, baselines, refreshed, removed(previous, observation, seen));
+  }
+
+  private static PersonState resolve(ObservedPerson p, PersonState old, String storedMessage) {
+    String message = p.statusMessage() != null ? p.statusMessage() : storedMessage;
+    return new PersonState(p.id(), p.status(), message, p.lastActivity(), p.lastModified(), p.orgId(),
+        p.displayName() != null ? p.displayName() : old == null ? null : old.displayName(),
+        p.email() != null ? p.email() : old == null ? null : old.email());
+  }
+
+  private static Set<String> removed(Map<String, PersonState> previous, Observation observation, Set<String> seen) {
+    Set<String> removed = new HashSet<>();
+    for (String gone : observation.gone()) {
+      String key = PersonIds.key(gone);
+      if (previous.containsKey(key)) {
+        removed.add(key);
+      }
+    }
+    if (observation.complete()) {
+      Set<String> reported = new HashSet<>(seen);
+      observation.people().forEach(p -> reported.add(PersonIds.key(p.id())));
+      for (String key : previous.keySet()) {
+        if (!reported.contains(key)) {
+          removed.add(key);
+        }
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,85 @@
+package io.presencegateway.store;
+
+import io.presencegateway.event.PersonState;
+import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.event.StatusMessages;
+import io.presencegateway.poll.PresenceDiff;
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Everything the gateway keeps: last state, status messages, the event log and the poll lease.
+ * Two implementations (memory, Redis) pass one contract suite. State is keyed by
+ * {@link io.presencegateway.event.PersonIds#key person key} (the UUID), never by the id's encoding.
+ */
+public interface PresenceStore {
+
+  /** Current state of every watched person, by person key. */
+  Future<Map<String, PersonState>> states();
+
+  /** Current state of one person, by any encoding of their id. */
+  Future<Optional<PersonState>> state(String personId);
+
+  /** Every stored status message, for one cycle's diff. */
+  Future<StatusMessages> statusMessages();
+
+  /** One person's stored messages, status → message. */
+  Future<Map<String, String>> statusMessages(String personId);
+
+  Future<Void> putStatusMessage(String personId, String status, String message);
+
+  /** @return whether a message was stored for that status */
+  Future<Boolean> deleteStatusMessage(String personId, String status);
+
+  /**
+   * The one atomic step of a cycle: store baselines, refreshes and changes, drop the removed, and
+   * append one event per org for the changes, all or nothing. A store holding a newer fencing token
+   * than {@code fencingToken} refuses the whole batch (a stale poller after a failover), and a
+   * change whose {@code previous} is no longer what is stored is not emitted twice.
+   *
+   * @return the appended events, in log order (empty when nothing changed)
+   */
+  Future<List<PresenceEvent>> apply(long fencingToken, Instant detectedAt, PresenceDiff.Result diff);
+
+  /** Id of the newest event in the log, or {@code "0-0"} when it is empty. */
+  Future<String> lastEventId();
+
+  /**
+   * Events after {@code afterId}, oldest first, at most {@code max}; when there are none yet, waits
+   * up to {@code waitMs} for the next append. Used by the log relay to tail the log.
+   */
+  Future<List<PresenceEvent>> readAfter(String afterId, int max, long waitMs);
+
+  /**
+   * Events after {@code afterId} for a client resuming from it. {@link Replay#gap()} is true when the
+   * id is malformed, unknown or older than the retained log: the client must get a reset.
+   */
+  Future<Replay> replayAfter(String afterId, int max);
+
+  /**
+   * Takes or renews the poll lease for {@code holder}. Returns the fencing token while held, empty
+   * while another holder has it. The token grows with every change of holder.
+   */
+  Future<OptionalLong> acquireLease(String holder, Duration ttl);
+
+  /** Gives the lease up at once (graceful shutdown), if {@code holder} holds it. */
+  Future<Void> releaseLease(String holder);
+
+  /** Round trip to the backing store, for readiness. */
+  Future<Void> ping();
+
+  Future<Void> close();
+
+  /** A resume from an event id. */
+  record Replay(boolean gap, List<PresenceEvent> events) {
+    public static Replay reset() {
+      return new Replay(true, List.of());
+    }
+  }
+}
