@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code toString()}.
  */
 public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, Webhooks webhooks,
-                            Simulator simulator, Store store) {
+                            Simulator simulator, Store store, Channels channels) {
 
   public enum Source { SIMULATOR, WEBEX }
 
@@ -49,7 +49,11 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
   }
 
-  public record Poll(int intervalMs, int maxBackoffMs) { }
+  public record Poll(int intervalMs, int maxBackoffMs, int leaseTtlMs) { }
+
+  /** Limits of the SSE and WebSocket channels. */
+  public record Channels(int maxConnections, int sseHeartbeatMs, int wsPingMs, int clientBufferBytes,
+                         List<String> corsOrigins) { }
 
   /** A receiver configured without the API; {@code ids}/{@code statuses} empty = everything. */
   public record StaticReceiver(URI url, String secret, Set<String> ids, Set<String> statuses) {
@@ -65,7 +69,7 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
   public record Simulator(String host, int port, int people, long seed, int changeIntervalMs) { }
 
   /** Where state and the event log live: Redis when {@code redisUrl} is set, else memory. */
-  public record Store(String redisUrl, int eventLogSize) {
+  public record Store(String redisUrl, int eventLogSize, int redisTimeoutMs) {
     public boolean redis() {
       return redisUrl != null;
     }
@@ -85,12 +89,16 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
         new Http(p.text(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), p.list(Setting.API_KEYS)),
         source,
         webex,
-        new Poll(p.integer(Setting.POLL_INTERVAL_MS, 100, 3_600_000), p.integer(Setting.POLL_MAX_BACKOFF_MS, 100, 3_600_000)),
+        new Poll(p.integer(Setting.POLL_INTERVAL_MS, 100, 3_600_000), p.integer(Setting.POLL_MAX_BACKOFF_MS, 100, 3_600_000),
+            p.integer(Setting.POLL_LEASE_TTL_MS, 1000, 600_000)),
         webhooks(p),
         new Simulator(p.text(Setting.SIMULATOR_HOST), p.integer(Setting.SIMULATOR_PORT, 0, 65535),
             p.integer(Setting.SIMULATOR_PEOPLE, 0, 200_000), p.integer(Setting.SIMULATOR_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE),
             p.integer(Setting.SIMULATOR_CHANGE_INTERVAL_MS, 0, 3_600_000)),
-        new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000)));
+        new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000), p.integer(Setting.REDIS_TIMEOUT_MS, 50, 600_000)),
+        new Channels(p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
+            p.integer(Setting.WS_PING_MS, 100, 25_000), p.integer(Setting.CLIENT_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
+            p.list(Setting.CORS_ORIGINS)));
   }
 
   private static Webex webex(SettingParser p, Source source) {
@@ -123,6 +131,9 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     List<StaticReceiver> receivers = new ArrayList<>();
     URI url = p.httpUrl(Setting.WEBHOOK_URL, true);
     if (url != null) {
+      if (p.text(Setting.WEBHOOK_SECRET).isEmpty()) {
+        throw new ConfigException(Setting.WEBHOOK_SECRET, "is required when WEBHOOK_URL is set (make one: echo whsec_$(openssl rand -base64 32))");
+      }
       receivers.add(new StaticReceiver(url, secret(Setting.WEBHOOK_SECRET, p.text(Setting.WEBHOOK_SECRET)), Set.of(), Set.of()));
     }
     receivers.addAll(receiverList(p));
@@ -145,7 +156,11 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
       }
       JsonObject j = (JsonObject) o;
       URI u = SettingParser.httpUrl(Setting.WEBHOOKS, j.getString("url", ""));
-      out.add(new StaticReceiver(u, secret(Setting.WEBHOOKS, j.getString("secret", "")),
+      String secret = secret(Setting.WEBHOOKS, j.getString("secret", ""));
+      if (secret == null) {
+        throw new ConfigException(Setting.WEBHOOKS, "entry for " + u + " needs a \"secret\" ('whsec_' + base64)");
+      }
+      out.add(new StaticReceiver(u, secret,
           Set.copyOf(j.getJsonArray("ids", new JsonArray()).stream().map(String::valueOf).toList()),
           Set.copyOf(j.getJsonArray("statuses", new JsonArray()).stream().map(String::valueOf).toList())));
     }

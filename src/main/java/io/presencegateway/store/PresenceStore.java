@@ -63,6 +63,16 @@ public interface PresenceStore {
   Future<Replay> replayAfter(String afterId, int max);
 
   /**
+   * Events for webhook delivery. Each event is handed to exactly one consumer of the cluster (with
+   * Redis: a consumer group on the log); events a dead consumer claimed but never acknowledged are
+   * handed out again. Waits up to {@code waitMs} when nothing is pending.
+   */
+  Future<List<PresenceEvent>> claimForDelivery(String consumer, int max, long waitMs);
+
+  /** The consumer has turned the event into delivery work; it is not handed out again. */
+  Future<Void> ackDelivery(String consumer, String eventId);
+
+  /**
    * Takes or renews the poll lease for {@code holder}. Returns the fencing token while held, empty
    * while another holder has it. The token grows with every change of holder.
    */

@@ -39,6 +39,7 @@ public final class MemoryPresenceStore implements PresenceStore {
   private final ArrayDeque<PresenceEvent> log = new ArrayDeque<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private EventId lastId;
+  private String deliveryCursor = "0-0";
   private String leaseHolder;
   private long leaseExpiresAt;
   private long fencingToken;
@@ -190,6 +191,30 @@ public final class MemoryPresenceStore implements PresenceStore {
     }
     List<PresenceEvent> missed = after(afterId, Integer.MAX_VALUE);
     return Future.succeededFuture(missed.size() > max ? Replay.reset() : new Replay(false, missed));
+  }
+
+  /** One process, so one consumer: a cursor over the ring buffer, advanced as events are claimed. */
+  @Override
+  public Future<List<PresenceEvent>> claimForDelivery(String consumer, int max, long waitMs) {
+    String from;
+    synchronized (this) {
+      from = deliveryCursor;
+    }
+    return readAfter(from, max, waitMs).map(events -> {
+      synchronized (this) {
+        List<PresenceEvent> fresh = events.stream()
+            .filter(e -> EventId.parse(e.id()).orElseThrow().compareTo(EventId.parse(deliveryCursor).orElseThrow()) > 0).toList();
+        if (!fresh.isEmpty()) {
+          deliveryCursor = fresh.get(fresh.size() - 1).id();
+        }
+        return fresh;
+      }
+    });
+  }
+
+  @Override
+  public Future<Void> ackDelivery(String consumer, String eventId) {
+    return Future.succeededFuture();
   }
 
   @Override
