@@ -2,10 +2,13 @@ package io.presencegateway;
 
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.ConfigLoader;
+import io.vertx.core.Deployable;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+
+import java.util.function.Supplier;
 
 /**
  * Entry point: the Vert.x 5 launcher ({@code -conf FILE} and the usual options) with two additions:
@@ -27,6 +30,12 @@ public final class Main extends VertxApplication {
 
   /** The launcher finds {@code Main-Verticle} in the manifest whose {@code Main-Class} is this class. */
   private static final class Hooks implements VertxApplicationHooks {
+
+    /** The gateway is always the main verticle, also when started from classes rather than the jar. */
+    @Override
+    public Supplier<? extends Deployable> verticleSupplier() {
+      return MainVerticle::new;
+    }
 
   @Override
   public JsonObject afterConfigParsed(JsonObject config) {

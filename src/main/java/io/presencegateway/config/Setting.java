@@ -57,4 +57,14 @@ public enum Setting {
   public String description() {
     return description;
   }
+
+  /** True when {@code name} is one of the settings (and so an environment variable the gateway reads). */
+  public static boolean isName(String name) {
+    for (Setting s : values()) {
+      if (s.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -1,0 +1,90 @@
+package io.presencegateway.http;
+
+import io.presencegateway.event.PersonIds;
+import io.presencegateway.event.StatusKinds;
+import io.presencegateway.store.PresenceStore;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Stored status messages (PRODUCT.md §2): one message per person and status kind, shown while the
+ * person is in that status. A change for the person's current status is picked up by the next
+ * poll cycle and emitted like any other change.
+ */
+public final class StatusMessageApi implements RouteMount {
+  /** Long enough for any human status line, short enough to keep envelopes small. */
+  static final int MAX_MESSAGE_CHARS = 1000;
+
+  private final PresenceStore store;
+
+  public StatusMessageApi(PresenceStore store) {
+    this.store = store;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/v1/people/:personId/status-messages").handler(this::list);
+    router.put("/v1/people/:personId/status-messages/:status").handler(this::put);
+    router.delete("/v1/people/:personId/status-messages/:status").handler(this::delete);
+  }
+
+  private void list(RoutingContext ctx) {
+    String id = personId(ctx);
+    store.statusMessages(id).onSuccess(messages -> ctx.json(new JsonObject()
+        .put("personId", id).put("statusMessages", new JsonObject(new java.util.LinkedHashMap<>(messages)))))
+        .onFailure(ctx::fail);
+  }
+
+  private void put(RoutingContext ctx) {
+    String id = personId(ctx);
+    String status = status(ctx);
+    String message = message(ctx);
+    store.putStatusMessage(id, status, message)
+        .onSuccess(v -> ctx.json(new JsonObject().put("personId", id).put("status", status).put("statusMessage", message)))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    String id = personId(ctx);
+    String status = status(ctx);
+    store.deleteStatusMessage(id, status).onSuccess(removed -> {
+      if (removed) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ErrorMapper.send(ctx, ApiError.notFound("no status message stored for " + status));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private static String personId(RoutingContext ctx) {
+    String id = ctx.pathParam("personId");
+    if (!PersonIds.isValid(id)) {
+      throw ApiError.badRequest("'" + id + "' is not a Webex person id");
+    }
+    return id;
+  }
+
+  private static String status(RoutingContext ctx) {
+    String raw = ctx.pathParam("status");
+    return StatusKinds.canonical(raw).orElseThrow(() -> ApiError.badRequest(
+        "'" + raw + "' is not a status: use a Webex status (e.g. DoNotDisturb) or avl, dnd, busy, oof"));
+  }
+
+  private static String message(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      throw ApiError.badRequest("body must be a JSON object like {\"statusMessage\": \"In a meeting\"}");
+    }
+    if (body == null || !(body.getValue("statusMessage") instanceof String)) {
+      throw ApiError.badRequest("body must be a JSON object with a string \"statusMessage\"");
+    }
+    String message = body.getString("statusMessage").trim();
+    if (message.length() > MAX_MESSAGE_CHARS) {
+      throw ApiError.badRequest("statusMessage is longer than " + MAX_MESSAGE_CHARS + " characters");
+    }
+    return message;
+  }
+}

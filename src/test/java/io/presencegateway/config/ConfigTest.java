@@ -1,0 +1,87 @@
+package io.presencegateway.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigTest {
+  private static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+  private static GatewayConfig load(Map<String, String> env) {
+    return ConfigLoader.load(new JsonObject(), env);
+  }
+
+  @Test
+  void defaultsAreTheEmbeddedSetup() {
+    GatewayConfig c = load(Map.of());
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.source()).isEqualTo(GatewayConfig.Source.SIMULATOR);
+    assertThat(c.webex().baseUrl().toString()).isEqualTo("https://webexapis.com/v1");
+    assertThat(c.webex().watch().org()).isTrue();
+    assertThat(c.poll().intervalMs()).isEqualTo(3000);
+    assertThat(c.simulator().people()).isEqualTo(25);
+    assertThat(c.store().redis()).isFalse();
+    assertThat(c.webhooks().allowPrivateTargets()).isFalse();
+    assertThat(c.webhooks().retrySchedule()).startsWith(Duration.ofSeconds(5), Duration.ofMinutes(5), Duration.ofMinutes(30));
+  }
+
+  @Test
+  void environmentOverridesTheFileWhichOverridesDefaults() {
+    JsonObject file = new JsonObject().put("HTTP_PORT", 9000).put("POLL_INTERVAL_MS", 1000);
+    GatewayConfig c = ConfigLoader.load(file, Map.of("HTTP_PORT", "9100"));
+    assertThat(c.http().port()).isEqualTo(9100);
+    assertThat(c.poll().intervalMs()).isEqualTo(1000);
+  }
+
+  @Test
+  void theTopLevelConfigFileHoldsEverySettingAndNothingElse() throws Exception {
+    JsonObject file = new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("config.json")));
+    assertThat(file.fieldNames()).containsExactlyInAnyOrderElementsOf(
+        java.util.Arrays.stream(Setting.values()).map(Enum::name).toList());
+    assertThat(ConfigLoader.load(file, Map.of())).isEqualTo(load(Map.of()));
+  }
+
+  @Test
+  void watchListAndWebhookReceiver() {
+    String id = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hODA4YmVmYS05MTM4LTQ2MWMtYjlhZi0zOTJjNzg0ZTBjMWE";
+    GatewayConfig c = load(Map.of("SOURCE", "webex", "WEBEX_TOKEN", "t0ken", "WEBEX_WATCH", id + ", " + id,
+        "WEBHOOK_URL", "https://hooks.example.com/presence", "WEBHOOK_SECRET", SECRET));
+    assertThat(c.webex().watch().org()).isFalse();
+    assertThat(c.webex().watch().ids()).containsExactly(id, id);
+    assertThat(c.webhooks().receivers()).hasSize(1);
+    assertThat(c.toString()).doesNotContain("t0ken").doesNotContain(SECRET);
+  }
+
+  @Test
+  void badValuesNameTheSettingInOneLine() {
+    assertOneLine(Map.of("HTTP_PORT", "abc"), "HTTP_PORT: must be an integer, got 'abc'");
+    assertOneLine(Map.of("HTTP_PORT", "70000"), "HTTP_PORT: must be between 0 and 65535, got 70000");
+    assertOneLine(Map.of("SOURCE", "ldap"), "SOURCE: must be one of [simulator, webex], got 'ldap'");
+    assertOneLine(Map.of("WEBHOOK_URL", "not a url", "WEBHOOK_SECRET", SECRET), "WEBHOOK_URL: is not a valid URL: 'not a url'");
+    assertOneLine(Map.of("WEBHOOK_URL", "ftp://x.example.com/", "WEBHOOK_SECRET", SECRET), "WEBHOOK_URL: must be an http:// or https:// URL");
+    assertOneLine(Map.of("WEBHOOK_URL", "https://x.example.com/"), "WEBHOOK_SECRET: is required when WEBHOOK_URL is set");
+    assertOneLine(Map.of("WEBHOOK_URL", "https://x.example.com/", "WEBHOOK_SECRET", "plain"), "WEBHOOK_SECRET: must start with 'whsec_'");
+    assertOneLine(Map.of("SOURCE", "webex"), "WEBEX_TOKEN: is required when SOURCE=webex");
+    assertOneLine(Map.of("WEBEX_WATCH", "bob"), "WEBEX_WATCH: 'bob' is not a Webex person id");
+    assertOneLine(Map.of("WEBHOOK_RETRY_SCHEDULE", "5s,soon"), "WEBHOOK_RETRY_SCHEDULE: 'soon' is not a delay");
+    assertOneLine(Map.of("REDIS_URL", "localhost:6379"), "REDIS_URL: must start with redis://");
+    assertOneLine(Map.of("WEBHOOK_ALLOW_PRIVATE_TARGETS", "maybe"), "WEBHOOK_ALLOW_PRIVATE_TARGETS: must be true or false");
+    assertOneLine(Map.of("WEBHOOKS", "{oops"), "WEBHOOKS: must be a JSON array");
+  }
+
+  @Test
+  void unknownKeysInTheFileAreRefused() {
+    assertThatThrownBy(() -> ConfigLoader.load(new JsonObject().put("HTTP_PROT", 1), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'HTTP_PROT'");
+  }
+
+  private static void assertOneLine(Map<String, String> env, String expectedStart) {
+    assertThatThrownBy(() -> load(env)).isInstanceOf(ConfigException.class)
+        .satisfies(e -> assertThat(e.getMessage()).startsWith(expectedStart).doesNotContain("\n"));
+  }
+}
