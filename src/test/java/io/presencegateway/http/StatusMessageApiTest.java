@@ -1,0 +1,119 @@
+package io.presencegateway.http;
+
+import io.presencegateway.GatewayServices;
+import io.presencegateway.config.ConfigLoader;
+import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.poll.PollStatus;
+import io.presencegateway.store.memory.MemoryPresenceStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+class StatusMessageApiTest {
+  private static final String ID = "Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hODA4YmVmYS05MTM4LTQ2MWMtYjlhZi0zOTJjNzg0ZTBjMWE";
+  private static final String SAME_PERSON_PADDED = ID + "=";
+
+  private WebClient client;
+  private int port;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext ctx) {
+    GatewayConfig config = ConfigLoader.load(new JsonObject().put("HTTP_HOST", "127.0.0.1"), Map.of());
+    GatewayServices services = new GatewayServices(config, new MemoryPresenceStore(vertx, 100), new PollStatus());
+    HttpVerticle http = new HttpVerticle(services, 0);
+    client = WebClient.create(vertx);
+    vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
+      port = http.actualPort();
+      ctx.completeNow();
+    }));
+  }
+
+  private io.vertx.core.Future<HttpResponse<Buffer>> call(HttpMethod method, String path, String body) {
+    var request = client.request(method, port, "127.0.0.1", path);
+    return body == null ? request.send() : request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
+  }
+
+  @Test
+  void storesTrimsListsAndDeletesWithAliases(VertxTestContext ctx) {
+    call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":\"  heads down  \"}")
+        .compose(put -> {
+          ctx.verify(() -> {
+            assertThat(put.statusCode()).isEqualTo(200);
+            assertThat(put.bodyAsJsonObject().getString("status")).isEqualTo("DoNotDisturb");
+            assertThat(put.bodyAsJsonObject().getString("statusMessage")).isEqualTo("heads down");
+          });
+          return call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/OutOfOffice", "{\"statusMessage\":\"Out of office\"}");
+        })
+        .compose(put -> call(HttpMethod.GET, "/v1/people/" + SAME_PERSON_PADDED + "/status-messages", null))
+        .compose(list -> {
+          ctx.verify(() -> assertThat(list.bodyAsJsonObject().getJsonObject("statusMessages").getMap())
+              .containsEntry("DoNotDisturb", "heads down").containsEntry("OutOfOffice", "Out of office"));
+          return call(HttpMethod.DELETE, "/v1/people/" + ID + "/status-messages/oof", null);
+        })
+        .compose(del -> {
+          ctx.verify(() -> assertThat(del.statusCode()).isEqualTo(204));
+          return call(HttpMethod.DELETE, "/v1/people/" + ID + "/status-messages/oof", null);
+        })
+        .onComplete(ctx.succeeding(again -> ctx.verify(() -> {
+          assertThat(again.statusCode()).isEqualTo(404);
+          assertThat(again.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("not_found");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void badInputGetsAClearJsonError(VertxTestContext ctx) {
+    var checks = ctx.checkpoint(6);
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/not-an-id/status-messages/dnd", "{\"statusMessage\":\"x\"}", "not a Webex person id");
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/%20bad%20", "{\"statusMessage\":\"x\"}", "is not a status");
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{oops", "JSON object");
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":42}", "string \"statusMessage\"");
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":\"" + "x".repeat(1001) + "\"}", "longer than");
+    expect400(ctx, checks, HttpMethod.GET, "/v1/presence?ids=nobody", null, "not a Webex person id");
+  }
+
+  @Test
+  void oversizedBodyIsRefusedWith413(VertxTestContext ctx) {
+    String huge = "{\"statusMessage\":\"" + "x".repeat(70_000) + "\"}";
+    call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", huge).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertThat(r.statusCode()).isEqualTo(413);
+      assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("payload_too_large");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void unknownPersonIs404AndUnknownRouteIsJson(VertxTestContext ctx) {
+    var checks = ctx.checkpoint(2);
+    call(HttpMethod.GET, "/v1/presence/" + ID, null).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertThat(r.statusCode()).isEqualTo(404);
+      checks.flag();
+    })));
+    call(HttpMethod.GET, "/v1/nothing-here", null).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(r.getHeader("Content-Type")).startsWith("application/json");
+      checks.flag();
+    })));
+  }
+
+  private void expect400(VertxTestContext ctx, io.vertx.junit5.Checkpoint checks, HttpMethod method, String path, String body, String text) {
+    call(method, path, body).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains(text);
+      checks.flag();
+    })));
+  }
+}
