@@ -14,7 +14,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
 import java.time.Instant;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Makes the signed POSTs of one receiver. It owns its own HTTP client, so a receiver that hangs
@@ -146,7 +145,9 @@ final class WebhookSender {
       }
       vertx.cancelTimer(timer);
       if (request != null && !ended) {
-        request.reset(0, new TimeoutException("attempt ended")); // frees the connection of a hanging or flooding receiver
+        // HTTP/1.1 cannot abandon a request and keep its connection: closing it is what stops a
+        // hanging or flooding receiver (and keeps the pooled connection from being reused half-read)
+        request.connection().close();
       }
     }
   }
