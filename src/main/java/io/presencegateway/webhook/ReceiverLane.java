@@ -4,6 +4,7 @@ import io.presencegateway.event.EventId;
 import io.presencegateway.event.PersonIds;
 import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,6 +198,10 @@ final class ReceiverLane {
   private void record(DeliveryJob job, AttemptOutcome o, long nextRetryMs) {
     log.add(new DeliveryAttempt(receiver.id(), job.event().id(), job.attempt(), Instant.now(), o.statusCode(),
         o.latencyMs(), o.error(), nextRetryMs));
+  }
+
+  Future<Void> close() {
+    return sender.close();
   }
 
   Set<String> inFlightPeople() {

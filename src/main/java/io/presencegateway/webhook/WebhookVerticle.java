@@ -84,7 +84,7 @@ public final class WebhookVerticle extends VerticleBase {
     if (queue != null) {
       queue.close();
     }
-    return Future.succeededFuture(); // the senders' clients close with the verticle's Vert.x resources
+    return Future.all(lanes.values().stream().map(ReceiverLane::close).toList()).mapEmpty();
   }
 
   private static List<Receiver> receivers(GatewayConfig.Webhooks config) {
