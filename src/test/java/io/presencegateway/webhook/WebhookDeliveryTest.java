@@ -52,7 +52,7 @@ class WebhookDeliveryTest {
     sent.add(emit(store, state(a, "active", ""), state(b, "meeting", "Weekly — ünïcödé 📅")));
     until(vertx, 5_000, "second delivery", () -> rx.received.size() == 2);
     sent.add(emit(store, state(b, "call", "☎️ on a call")));
-    until(vertx, 5_000, "three deliveries", () -> rx.received.size() == 3);
+    until(vertx, 5_000, "three deliveries, answers recorded", () -> rx.received.size() == 3 && v.deliveryLog().all().size() == 3);
 
     StandardWebhooksVerifier verifier = new StandardWebhooksVerifier(secret);
     for (int i = 0; i < 3; i++) {
