@@ -46,7 +46,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private List<RouteMount> mounts() {
     return List.of(
-        new PresenceApi(services.store())
+        new PresenceApi(services.store()),
+        new HealthApi(vertx, services)
     );
   }
 
