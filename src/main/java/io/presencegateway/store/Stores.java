@@ -22,7 +22,7 @@ public final class Stores {
     RedisPresenceStore store = RedisPresenceStore.create(vertx, config);
     // one round trip at start, so that a wrong URL or a missing server is one clear line, not a
     // stream of retries; once started, the store reconnects by itself
-    return store.ping()
+    return store.firstPing()
         .<PresenceStore>map(store)
         .recover(e -> store.close().transform(ignored -> Future.failedFuture(new ConfigException(Setting.REDIS_URL,
             "cannot reach Redis at " + withoutCredentials(config.redisUrl()) + " (" + e.getMessage() + ")"))));

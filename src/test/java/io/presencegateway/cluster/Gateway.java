@@ -54,7 +54,7 @@ final class Gateway implements AutoCloseable {
         Setting.SOURCE, "webex", Setting.WEBEX_BASE_URL, webexBaseUrl, Setting.WEBEX_TOKEN, "x",
         Setting.REDIS_URL, redisUrl, Setting.HTTP_HOST, "127.0.0.1", Setting.HTTP_PORT, "0",
         Setting.POLL_INTERVAL_MS, Integer.toString(INTERVAL_MS), Setting.POLL_LEASE_TTL_MS, Integer.toString(LEASE_TTL_MS),
-        Setting.REDIS_TIMEOUT_MS, "500"));
+        Setting.REDIS_TIMEOUT_MS, "1000"));
   }
 
   private synchronized void record(PresenceEvent event) {

@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 public final class RedisPresenceStore implements PresenceStore {
   /** Entries a dead webhook consumer claimed but never acknowledged are handed out again after this. */
   static final long RECLAIM_IDLE_MS = 30_000;
+  private static final long FIRST_PING_MS = 10_000;
   private static final int POOL_SIZE = 16;
   private static final int BLOCKING_POOL_SIZE = 4;
   private static final int POOL_WAITING = 2048;
@@ -276,6 +277,14 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public Future<Void> ping() {
     return send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  /**
+   * The first round trip of a process, with a longer bound than one command: it includes the
+   * connection, the protocol handshake and, in a cold JVM, the class loading behind them.
+   */
+  public Future<Void> firstPing() {
+    return redis.send(Request.cmd(Command.PING)).timeout(Math.max(timeoutMs, FIRST_PING_MS), TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   @Override
