@@ -84,16 +84,22 @@ public class MainVerticle extends VerticleBase {
     });
   }
 
-  /** One HTTP verticle per event loop; with port 0 the first one picks the port the others share. */
+  /**
+   * One HTTP verticle per event loop; with port 0 the first one picks the port the others share.
+   * Port 0 is passed to Vert.x as -1, its "shared random port": a later bind to the port the first
+   * server got would not join it but fail with "address already in use".
+   */
   private Future<String> deployHttp() {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-    HttpVerticle first = new HttpVerticle(services, services.config().http().port());
+    int configured = services.config().http().port();
+    HttpVerticle first = new HttpVerticle(services, configured == 0 ? -1 : configured);
     return deploy(first).compose(id -> {
       httpPort = first.actualPort();
       if (instances == 1) {
         return Future.succeededFuture(id);
       }
-      return vertx.deployVerticle(() -> new HttpVerticle(services, httpPort), new DeploymentOptions().setInstances(instances - 1));
+      int shared = configured == 0 ? -1 : httpPort;
+      return vertx.deployVerticle(() -> new HttpVerticle(services, shared), new DeploymentOptions().setInstances(instances - 1));
     });
   }
 

@@ -47,7 +47,8 @@ public final class HttpVerticle extends VerticleBase {
   private List<RouteMount> mounts() {
     return List.of(
         new PresenceApi(services.store()),
-        new StatusMessageApi(services.store())
+        new StatusMessageApi(services.store()),
+        new HealthApi(vertx, services)
     );
   }
 

@@ -1,13 +1,16 @@
 package io.presencegateway.store;
 
+import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.config.Setting;
-import io.presencegateway.config.ConfigException;
 import io.presencegateway.store.memory.MemoryPresenceStore;
+import io.presencegateway.store.redis.RedisPresenceStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-/** Picks the store the configuration asks for. */
+import java.net.URI;
+
+/** Picks the store the configuration asks for: Redis when {@code REDIS_URL} is set, else memory. */
 public final class Stores {
   private Stores() {
   }
@@ -16,6 +19,22 @@ public final class Stores {
     if (!config.redis()) {
       return Future.succeededFuture(new MemoryPresenceStore(vertx, config.eventLogSize()));
     }
-    return Future.failedFuture(new ConfigException(Setting.REDIS_URL, "the Redis store is not available in this build yet"));
+    RedisPresenceStore store = RedisPresenceStore.create(vertx, config);
+    // one round trip at start, so that a wrong URL or a missing server is one clear line, not a
+    // stream of retries; once started, the store reconnects by itself
+    return store.firstPing()
+        .<PresenceStore>map(store)
+        .recover(e -> store.close().transform(ignored -> Future.failedFuture(new ConfigException(Setting.REDIS_URL,
+            "cannot reach Redis at " + withoutCredentials(config.redisUrl()) + " (" + e.getMessage() + ")"))));
+  }
+
+  /** The URL as it may appear in a log line: scheme, host, port and db, never a password. */
+  static String withoutCredentials(String url) {
+    try {
+      URI u = URI.create(url);
+      return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + (u.getPath() == null ? "" : u.getPath());
+    } catch (IllegalArgumentException e) {
+      return "(unparseable URL)";
+    }
   }
 }

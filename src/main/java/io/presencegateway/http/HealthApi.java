@@ -1,0 +1,87 @@
+package io.presencegateway.http;
+
+import io.presencegateway.GatewayServices;
+import io.presencegateway.poll.PollStatus;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * {@code GET /health/live}: 200 while the event loop answers. {@code GET /health/ready}: 200 when
+ * the store answers a ping within its timeout and, on the instance that holds the poll lease, the
+ * last successful cycle is recent and upstream accepts the token; 503 otherwise, with the reason per
+ * check in the JSON body. A standby instance (another one polls) is ready as long as its store is.
+ */
+public final class HealthApi implements RouteMount {
+  /** A cycle may be late by this many intervals before the poller counts as failing. */
+  static final int MISSED_CYCLES = 3;
+
+  private final Vertx vertx;
+  private final GatewayServices services;
+  private final Instant startedAt = Instant.now();
+
+  public HealthApi(Vertx vertx, GatewayServices services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  @Override
+  public void mount(Router router) {
+    HealthChecks live = HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()));
+    HealthChecks ready = HealthChecks.create(vertx)
+        .register("store", storeTimeoutMs(), this::checkStore)
+        .register("poller", this::checkPoller);
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
+  }
+
+  private long storeTimeoutMs() {
+    return services.config().store().redisTimeoutMs();
+  }
+
+  private void checkStore(Promise<Status> promise) {
+    String kind = services.config().store().redis() ? "redis" : "memory";
+    services.store().ping().onComplete(ar -> promise.tryComplete(ar.succeeded()
+        ? Status.OK(new JsonObject().put("store", kind))
+        : Status.KO(new JsonObject().put("store", kind).put("error", String.valueOf(ar.cause().getMessage())))));
+  }
+
+  private void checkPoller(Promise<Status> promise) {
+    promise.complete(pollerStatus(services.pollStatus(), Instant.now()));
+  }
+
+  Status pollerStatus(PollStatus poll, Instant now) {
+    JsonObject data = new JsonObject().put("leader", poll.leader());
+    if (!poll.leader()) {
+      return Status.OK(data.put("role", "standby"));
+    }
+    Instant last = poll.lastSuccess();
+    Duration bound = staleAfter(poll);
+    if (poll.unauthorized()) {
+      return Status.KO(data.put("error", "upstream refuses the token (401)"));
+    }
+    if (last == null) {
+      boolean starting = Duration.between(startedAt, now).compareTo(bound) < 0;
+      data.put("lastSuccess", (String) null);
+      return starting ? Status.OK(data.put("role", "starting")) : Status.KO(data.put("error", "no successful cycle yet"));
+    }
+    data.put("lastSuccess", last.toString()).put("lastError", poll.lastError());
+    if (Duration.between(last, now).compareTo(bound) > 0) {
+      return Status.KO(data.put("error", "no successful cycle for more than " + bound.toMillis() + " ms"));
+    }
+    return Status.OK(data.put("role", "polling"));
+  }
+
+  /** Three (possibly widened) intervals plus one upstream timeout. */
+  private Duration staleAfter(PollStatus poll) {
+    long interval = poll.effectiveIntervalMs() > 0 ? poll.effectiveIntervalMs() : services.config().poll().intervalMs();
+    return Duration.ofMillis(MISSED_CYCLES * interval + services.config().webex().timeoutMs());
+  }
+}

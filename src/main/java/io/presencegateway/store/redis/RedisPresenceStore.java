@@ -1,0 +1,313 @@
+package io.presencegateway.store.redis;
+
+import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.event.EventId;
+import io.presencegateway.event.PersonIds;
+import io.presencegateway.event.PersonState;
+import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.event.StatusMessages;
+import io.presencegateway.event.Timestamps;
+import io.presencegateway.poll.PresenceDiff;
+import io.presencegateway.store.PresenceStore;
+import io.presencegateway.store.StaleLeaseException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.ProtocolVersion;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shared store: any number of gateway instances on one Redis (layout in {@link RedisKeys}).
+ * Every command is bounded by {@code REDIS_TIMEOUT_MS}, so a stalled Redis fails the operation
+ * instead of hanging it; the pooled client drops broken connections and opens new ones by itself,
+ * so the store recovers when Redis comes back. Blocking stream reads (log tail, delivery claims) run
+ * on a second, small pool so that they never hold the connections the API and the poller need.
+ */
+public final class RedisPresenceStore implements PresenceStore {
+  /** Entries a dead webhook consumer claimed but never acknowledged are handed out again after this. */
+  static final long RECLAIM_IDLE_MS = 30_000;
+  private static final long FIRST_PING_MS = 10_000;
+  private static final int POOL_SIZE = 16;
+  private static final int BLOCKING_POOL_SIZE = 4;
+  private static final int POOL_WAITING = 2048;
+
+  private final Redis redis;
+  private final Redis blocking;
+  private final long timeoutMs;
+  private final int eventLogSize;
+  private final LuaScript applyScript = LuaScript.load("apply");
+  private final LuaScript acquireScript = LuaScript.load("acquire-lease");
+  private final LuaScript releaseScript = LuaScript.load("release-lease");
+  private final LuaScript putMessageScript = LuaScript.load("put-message");
+  private final LuaScript deleteMessageScript = LuaScript.load("delete-message");
+  private volatile boolean deliveryGroupReady;
+
+  RedisPresenceStore(Redis redis, Redis blocking, GatewayConfig.Store config) {
+    this.redis = redis;
+    this.blocking = blocking;
+    this.timeoutMs = config.redisTimeoutMs();
+    this.eventLogSize = config.eventLogSize();
+  }
+
+  /** A store on {@code config.redisUrl()}; nothing is sent until the first command. */
+  public static RedisPresenceStore create(Vertx vertx, GatewayConfig.Store config) {
+    return new RedisPresenceStore(Redis.createClient(vertx, options(config, POOL_SIZE)),
+        Redis.createClient(vertx, options(config, BLOCKING_POOL_SIZE)), config);
+  }
+
+  /** {@code redis://[[user]:password@]host[:port][/db]} and {@code rediss://} (TLS) as Vert.x reads them. */
+  static RedisOptions options(GatewayConfig.Store config, int poolSize) {
+    RedisOptions options = new RedisOptions().setConnectionString(config.redisUrl())
+        .setMaxPoolSize(poolSize).setMaxPoolWaiting(POOL_WAITING)
+        // RESP2 replies have one shape for every command we parse; RESP3 adds nothing we use
+        .setPreferredProtocolVersion(ProtocolVersion.RESP2);
+    options.getNetClientOptions().setConnectTimeout(config.redisTimeoutMs()).setTcpKeepAlive(true).setTcpNoDelay(true);
+    return options;
+  }
+
+  // ---- state and status messages ----
+
+  @Override
+  public Future<Map<String, PersonState>> states() {
+    return send(Request.cmd(Command.HGETALL).arg(RedisKeys.STATE)).map(reply -> {
+      Map<String, PersonState> out = new HashMap<>();
+      RedisJson.hash(reply).forEach((key, json) -> out.put(key, RedisJson.state(json)));
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Optional<PersonState>> state(String personId) {
+    return send(Request.cmd(Command.HGET).arg(RedisKeys.STATE).arg(PersonIds.key(personId)))
+        .map(reply -> Optional.ofNullable(reply).map(r -> RedisJson.state(r.toString())));
+  }
+
+  @Override
+  public Future<StatusMessages> statusMessages() {
+    return send(Request.cmd(Command.HGETALL).arg(RedisKeys.MESSAGES)).map(reply -> {
+      Map<String, Map<String, String>> out = new HashMap<>();
+      RedisJson.hash(reply).forEach((key, json) -> out.put(key, RedisJson.messages(json)));
+      return new StatusMessages(out);
+    });
+  }
+
+  @Override
+  public Future<Map<String, String>> statusMessages(String personId) {
+    return send(Request.cmd(Command.HGET).arg(RedisKeys.MESSAGES).arg(PersonIds.key(personId)))
+        .map(reply -> reply == null ? Map.of() : RedisJson.messages(reply.toString()));
+  }
+
+  @Override
+  public Future<Void> putStatusMessage(String personId, String status, String message) {
+    return run(putMessageScript, List.of(RedisKeys.MESSAGES), PersonIds.key(personId), status, message).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> deleteStatusMessage(String personId, String status) {
+    return run(deleteMessageScript, List.of(RedisKeys.MESSAGES), PersonIds.key(personId), status)
+        .map(reply -> reply.toLong() == 1L);
+  }
+
+  // ---- the atomic step of a cycle ----
+
+  /** One script: fencing check, state writes, and one XADD per org for the changes not stored yet. */
+  @Override
+  public Future<List<PresenceEvent>> apply(long token, Instant detectedAt, PresenceDiff.Result diff) {
+    String timestamp = Timestamps.format(detectedAt);
+    return run(applyScript, List.of(RedisKeys.STATE, RedisKeys.EVENTS, RedisKeys.LEASE),
+        Long.toString(token), timestamp, Integer.toString(eventLogSize), batch(diff).encode())
+        .recover(e -> Future.failedFuture(staleOr(e, token)))
+        .map(reply -> appended(reply, diff.changes(), timestamp));
+  }
+
+  private static JsonObject batch(PresenceDiff.Result diff) {
+    JsonArray put = new JsonArray();
+    diff.baselines().forEach(s -> put.add(new JsonArray().add(PersonIds.key(s.id())).add(RedisJson.state(s))));
+    diff.refreshed().forEach(s -> put.add(new JsonArray().add(PersonIds.key(s.id())).add(RedisJson.state(s))));
+    JsonArray changes = new JsonArray();
+    for (PresenceDiff.Change c : diff.changes()) {
+      PersonState now = c.current();
+      changes.add(new JsonArray().add(PersonIds.key(now.id())).add(RedisJson.state(now))
+          .add(now.orgId() == null ? "" : now.orgId()).add(now.status()).add(now.statusMessage()));
+    }
+    return new JsonObject().put("put", put).put("removed", new JsonArray(new ArrayList<>(diff.removed())))
+        .put("changes", changes);
+  }
+
+  /** The script answers {@code id, "i,j"} pairs: which changes (1-based) went into which event. */
+  private static List<PresenceEvent> appended(Response reply, List<PresenceDiff.Change> changes, String timestamp) {
+    List<PresenceEvent> events = new ArrayList<>();
+    for (int i = 0; reply != null && i + 1 < reply.size(); i += 2) {
+      List<PersonState> items = new ArrayList<>();
+      for (String index : reply.get(i + 1).toString().split(",")) {
+        items.add(changes.get(Integer.parseInt(index) - 1).current());
+      }
+      events.add(new PresenceEvent(reply.get(i).toString(), items.get(0).orgId(), timestamp, items));
+    }
+    return events;
+  }
+
+  private static Throwable staleOr(Throwable e, long token) {
+    String message = String.valueOf(e.getMessage());
+    if (!message.startsWith("STALE ")) {
+      return e;
+    }
+    return StaleLeaseException.notHeld(token, Long.parseLong(message.substring(6).trim()));
+  }
+
+  // ---- the event log ----
+
+  @Override
+  public Future<String> lastEventId() {
+    return send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.EVENTS).arg("+").arg("-").arg("COUNT").arg(1))
+        .map(reply -> reply == null || reply.size() == 0 ? "0-0" : reply.get(0).get(0).toString());
+  }
+
+  /** XREAD BLOCK on the blocking pool: the tail of every instance's log relay. */
+  @Override
+  public Future<List<PresenceEvent>> readAfter(String afterId, int max, long waitMs) {
+    String from = EventId.parse(afterId).map(EventId::toString).orElse("0-0");
+    Request read = Request.cmd(Command.XREAD).arg("COUNT").arg(max);
+    if (waitMs > 0) {
+      read.arg("BLOCK").arg(waitMs);
+    }
+    read.arg("STREAMS").arg(RedisKeys.EVENTS).arg(from);
+    return sendBlocking(read, waitMs).map(reply -> RedisJson.events(RedisJson.streamEntries(reply)));
+  }
+
+  /**
+   * A gap (reset) when the id is malformed or not in the stream (never issued, or trimmed away);
+   * otherwise exactly the entries after it, unless more than {@code max} were missed.
+   */
+  @Override
+  public Future<Replay> replayAfter(String afterId, int max) {
+    Optional<EventId> id = EventId.parse(afterId);
+    if (id.isEmpty()) {
+      return Future.succeededFuture(Replay.reset());
+    }
+    String from = id.get().toString();
+    return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg(from).arg(from)).compose(found -> {
+      if (found == null || found.size() == 0) {
+        return Future.succeededFuture(Replay.reset());
+      }
+      return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg("(" + from).arg("+").arg("COUNT").arg(max + 1L))
+          .map(RedisJson::events)
+          .map(missed -> missed.size() > max ? Replay.reset() : new Replay(false, missed));
+    });
+  }
+
+  // ---- delivery claims: a consumer group on the log ----
+
+  /**
+   * First takes over entries another consumer left unacknowledged for {@link #RECLAIM_IDLE_MS} (it
+   * died), then reads new ones. A flushed Redis loses the group; it is made again, from the end.
+   */
+  @Override
+  public Future<List<PresenceEvent>> claimForDelivery(String consumer, int max, long waitMs) {
+    return ensureDeliveryGroup()
+        .compose(v -> reclaim(consumer, max))
+        .compose(reclaimed -> reclaimed.isEmpty() ? readNew(consumer, max, waitMs) : Future.succeededFuture(reclaimed))
+        .recover(e -> {
+          if (String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+            deliveryGroupReady = false;
+          }
+          return Future.failedFuture(e);
+        });
+  }
+
+  private Future<Void> ensureDeliveryGroup() {
+    if (deliveryGroupReady) {
+      return Future.succeededFuture();
+    }
+    return send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.EVENTS).arg(RedisKeys.DELIVERY_GROUP).arg("$").arg("MKSTREAM"))
+        .<Void>mapEmpty()
+        .recover(e -> String.valueOf(e.getMessage()).startsWith("BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e))
+        .onSuccess(v -> deliveryGroupReady = true);
+  }
+
+  private Future<List<PresenceEvent>> reclaim(String consumer, int max) {
+    return send(Request.cmd(Command.XAUTOCLAIM).arg(RedisKeys.EVENTS).arg(RedisKeys.DELIVERY_GROUP).arg(consumer)
+        .arg(RECLAIM_IDLE_MS).arg("0-0").arg("COUNT").arg(max))
+        .map(reply -> reply == null || reply.size() < 2 ? List.of() : RedisJson.events(reply.get(1)));
+  }
+
+  private Future<List<PresenceEvent>> readNew(String consumer, int max, long waitMs) {
+    Request read = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(RedisKeys.DELIVERY_GROUP).arg(consumer)
+        .arg("COUNT").arg(max);
+    if (waitMs > 0) {
+      read.arg("BLOCK").arg(waitMs);
+    }
+    read.arg("STREAMS").arg(RedisKeys.EVENTS).arg(">");
+    return sendBlocking(read, waitMs).map(reply -> RedisJson.events(RedisJson.streamEntries(reply)));
+  }
+
+  @Override
+  public Future<Void> ackDelivery(String consumer, String eventId) {
+    return send(Request.cmd(Command.XACK).arg(RedisKeys.EVENTS).arg(RedisKeys.DELIVERY_GROUP).arg(eventId)).mapEmpty();
+  }
+
+  // ---- the poll lease ----
+
+  @Override
+  public Future<OptionalLong> acquireLease(String holder, Duration ttl) {
+    return run(acquireScript, List.of(RedisKeys.LEASE, RedisKeys.FENCE), holder, Long.toString(ttl.toMillis()))
+        .map(reply -> reply == null ? OptionalLong.empty() : OptionalLong.of(reply.toLong()));
+  }
+
+  @Override
+  public Future<Void> releaseLease(String holder) {
+    return run(releaseScript, List.of(RedisKeys.LEASE), holder).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  /**
+   * The first round trip of a process, with a longer bound than one command: it includes the
+   * connection, the protocol handshake and, in a cold JVM, the class loading behind them.
+   */
+  public Future<Void> firstPing() {
+    return redis.send(Request.cmd(Command.PING)).timeout(Math.max(timeoutMs, FIRST_PING_MS), TimeUnit.MILLISECONDS).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.join(redis.close(), blocking.close()).mapEmpty();
+  }
+
+  // ---- plumbing ----
+
+  private Future<Response> send(Request request) {
+    return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** A blocking read may take its wait plus the usual command timeout. */
+  private Future<Response> sendBlocking(Request request, long waitMs) {
+    return blocking.send(request).timeout(Math.max(0, waitMs) + timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
+  /** EVALSHA, and EVAL once when the server does not have the script (new or flushed cache). */
+  private Future<Response> run(LuaScript script, List<String> keys, String... args) {
+    List<String> argList = List.of(args);
+    return send(script.evalSha(keys, argList)).recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
+        ? send(script.eval(keys, argList))
+        : Future.failedFuture(e));
+  }
+}

@@ -1,0 +1,122 @@
+package io.presencegateway.store;
+
+import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.store.redis.RedisPresenceStore;
+import io.presencegateway.testsupport.TestRedis;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static io.presencegateway.testsupport.Await.failure;
+import static io.presencegateway.testsupport.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The contract on a real Redis, plus what only a shared store has: consumer groups, flushes. */
+class RedisPresenceStoreContractTest extends PresenceStoreContract {
+  private Vertx vertx;
+
+  @Override
+  protected PresenceStore newStore(Vertx vertx, int logSize) {
+    this.vertx = vertx;
+    TestRedis.get().flushAll();
+    return open(vertx, logSize);
+  }
+
+  private static PresenceStore open(Vertx vertx, int logSize) {
+    return RedisPresenceStore.create(vertx, new GatewayConfig.Store(TestRedis.get().url(), logSize, 2_000));
+  }
+
+  @Test
+  void eachEventIsClaimedForDeliveryByOneConsumerOnly() {
+    result(store.claimForDelivery("sender-a", 10, 0)); // makes the group, from the end of the log
+    cycle(person(ALICE, "active"), person(BOB, "active"));
+    List<String> appended = new ArrayList<>();
+    String[] statuses = {"call", "meeting"};
+    for (int i = 0; i < 20; i++) {
+      cycle(person(ALICE, statuses[i % 2]), person(BOB, "active")).forEach(e -> appended.add(e.id()));
+    }
+    PresenceStore other = open(vertx, LOG_SIZE); // another instance on the same Redis
+
+    List<String> byA = new ArrayList<>();
+    List<String> byB = new ArrayList<>();
+    for (int round = 0; round < 10 && byA.size() + byB.size() < appended.size(); round++) {
+      var a = store.claimForDelivery("sender-a", 3, 100);
+      var b = other.claimForDelivery("sender-b", 3, 100);
+      result(Future.join(a, b));
+      a.result().forEach(e -> byA.add(e.id()));
+      b.result().forEach(e -> byB.add(e.id()));
+    }
+
+    assertThat(byA).isNotEmpty();
+    assertThat(byB).isNotEmpty();
+    Set<String> overlap = new HashSet<>(byA);
+    overlap.retainAll(byB);
+    assertThat(overlap).as("handed to both consumers").isEmpty();
+    List<String> all = new ArrayList<>(byA);
+    all.addAll(byB);
+    assertThat(all).containsExactlyInAnyOrderElementsOf(appended);
+    byA.forEach(id -> result(store.ackDelivery("sender-a", id)));
+    byB.forEach(id -> result(other.ackDelivery("sender-b", id)));
+    assertThat(result(store.claimForDelivery("sender-a", 10, 0))).as("nothing left after the acks").isEmpty();
+    result(other.close());
+  }
+
+  @Test
+  void afterAFlushTheLeaseIsTakenAgainAndOldTokensStayStale() {
+    cycle(person(ALICE, "active"));
+    long before = token;
+    TestRedis.get().flushAll();
+
+    assertThat(failure(store.apply(before, AT, diff(person(ALICE, "active"))))).as("the lease is gone with the data")
+        .isInstanceOf(StaleLeaseException.class);
+    long after = lease("poller-1");
+
+    assertThat(after).isGreaterThan(before);
+    assertThat(result(store.states())).isEmpty();
+    token = after;
+    assertThat(cycle(person(ALICE, "call"))).as("an empty store is a baseline, not a storm").isEmpty();
+    assertThat(cycle(person(ALICE, "meeting"))).hasSize(1);
+  }
+
+  @Test
+  void twoPollersRacingWithTheSameTokenNeverEmitAChangeTwice() {
+    cycle(person(ALICE, "active"), person(BOB, "active"));
+    PresenceStore other = open(vertx, LOG_SIZE);
+    var diffA = diff(person(ALICE, "call"), person(BOB, "meeting"));
+    var diffB = diff(person(ALICE, "call"), person(BOB, "meeting"));
+
+    var a = store.apply(token, AT, diffA);
+    var b = other.apply(token, AT, diffB);
+    result(Future.join(a, b));
+
+    List<PresenceEvent> events = new ArrayList<>(a.result());
+    events.addAll(b.result());
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).items()).hasSize(2);
+    assertThat(result(store.readAfter("0-0", 10, 0))).hasSize(1);
+    result(other.close());
+  }
+
+  @Test
+  void anExpiredLeaseGoesToTheNextHolderAndTheOldOneIsRefused() {
+    cycle(person(ALICE, "active"));
+    long shortLived = result(store.acquireLease("poller-9", Duration.ofMillis(50))).isPresent() ? -1 : token;
+    assertThat(shortLived).as("poller-9 cannot take a held lease").isEqualTo(token);
+    result(store.releaseLease("poller-1"));
+    long t9 = result(store.acquireLease("poller-9", Duration.ofMillis(100))).orElseThrow();
+
+    io.presencegateway.testsupport.Await.until("lease of poller-9 expires", Duration.ofSeconds(5),
+        () -> result(store.acquireLease("poller-3", Duration.ofSeconds(30))).isPresent());
+
+    assertThat(failure(store.apply(t9, AT, diff(person(ALICE, "call"))))).isInstanceOf(StaleLeaseException.class);
+    long t3 = result(store.acquireLease("poller-3", Duration.ofSeconds(30))).orElseThrow();
+    assertThat(t3).isGreaterThan(t9);
+  }
+}
