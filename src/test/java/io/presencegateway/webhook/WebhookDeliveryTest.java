@@ -1,5 +1,7 @@
 package io.presencegateway.webhook;
 
+import io.presencegateway.testsupport.StandardWebhooksVerifier;
+
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.config.Setting;
 import io.presencegateway.event.EventId;

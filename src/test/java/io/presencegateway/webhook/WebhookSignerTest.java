@@ -1,5 +1,7 @@
 package io.presencegateway.webhook;
 
+import io.presencegateway.testsupport.StandardWebhooksVerifier;
+
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.presencegateway.webhook;
+package io.presencegateway.testsupport;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -8,22 +8,22 @@ import java.util.Base64;
 
 /**
  * A receiver-side verifier written from the Standard Webhooks specification, sharing no code with
- * {@link WebhookSigner}: strip {@code whsec_}, base64-decode the key, HMAC-SHA256 over
+ * the gateway's WebhookSigner: strip {@code whsec_}, base64-decode the key, HMAC-SHA256 over
  * {@code id.timestamp.body}, accept when any space-separated {@code v1,} signature matches
  * (constant-time compare) and the timestamp is within the tolerance (5 minutes, as the spec's
  * reference libraries use).
  */
-final class StandardWebhooksVerifier {
-  static final long TOLERANCE_SECONDS = 5 * 60;
+public final class StandardWebhooksVerifier {
+  public static final long TOLERANCE_SECONDS = 5 * 60;
   private final byte[] key;
 
-  StandardWebhooksVerifier(String secret) {
+  public StandardWebhooksVerifier(String secret) {
     String b64 = secret.startsWith("whsec_") ? secret.substring("whsec_".length()) : secret;
     this.key = Base64.getDecoder().decode(b64);
   }
 
   /** @throws AssertionError naming what failed */
-  void verify(String msgId, String timestampHeader, String signatureHeader, byte[] body, long nowSeconds) {
+  public void verify(String msgId, String timestampHeader, String signatureHeader, byte[] body, long nowSeconds) {
     if (msgId == null || timestampHeader == null || signatureHeader == null) {
       throw new AssertionError("missing Standard Webhooks header");
     }
