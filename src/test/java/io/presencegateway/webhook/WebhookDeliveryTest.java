@@ -250,17 +250,17 @@ class WebhookDeliveryTest {
     MemoryPresenceStore store = store(vertx);
     JsonArray receivers = new JsonArray().add(receiver(hanging.url(), WebhookSigner.generateSecret()))
         .add(receiver(healthy.url(), WebhookSigner.generateSecret()));
-    GatewayConfig config = config(receivers, Setting.WEBHOOK_TIMEOUT_MS, "5000");
+    GatewayConfig config = config(receivers, Setting.WEBHOOK_TIMEOUT_MS, "30000");
     await(deploy(vertx, config, store));
 
     long start = System.nanoTime();
     for (int i = 0; i < 12; i++) { // more than the hanging receiver's in-flight bound
       emit(store, state(person(), i % 2 == 0 ? "call" : "meeting", "n" + i));
     }
-    until(vertx, 3_000, "healthy gets all twelve", () -> healthy.received.size() == 12);
+    until(vertx, 15_000, "healthy gets all twelve", () -> healthy.received.size() == 12);
 
     long tookMs = (System.nanoTime() - start) / 1_000_000;
-    assertThat(tookMs).isLessThan(2_000); // far below the hanging receiver's 5 s timeout
+    assertThat(tookMs).isLessThan(15_000); // half the hanging receiver's 30 s timeout: it never waited on it
     assertThat(hanging.received).hasSizeLessThanOrEqualTo(WebhookVerticle.MAX_IN_FLIGHT);
   }
 
