@@ -10,8 +10,9 @@ import io.vertx.core.json.JsonObject;
  * @param status     HTTP status to answer, or null for "answer normally after the delay"
  * @param retryAfter raw Retry-After header value (may be deliberately malformed), or null for none
  * @param pathPrefix only requests whose path starts with this are hit; "" = every People API request
+ * @param skip       matching requests to let through before the fault starts (e.g. 1 = fail page 2)
  */
-record Fault(Integer status, String retryAfter, long delayMs, int times, String pathPrefix) {
+record Fault(Integer status, String retryAfter, long delayMs, int times, String pathPrefix, int skip) {
   private static final long MAX_DELAY_MS = 600_000;
 
   /** Parses the control API body; throws IllegalArgumentException with a message for the client. */
@@ -31,8 +32,12 @@ record Fault(Integer status, String retryAfter, long delayMs, int times, String 
     if (times != null && times < 1) {
       throw new IllegalArgumentException("'times' must be at least 1");
     }
+    Integer skip = optionalInt(json, "skip");
+    if (skip != null && skip < 0) {
+      throw new IllegalArgumentException("'skip' must not be negative");
+    }
     return new Fault(status, optionalText(json, "retryAfter"), delay == null ? 0 : delay, times == null ? 1 : times,
-        prefix(json));
+        prefix(json), skip == null ? 0 : skip);
   }
 
   boolean matches(String path) {
@@ -40,12 +45,16 @@ record Fault(Integer status, String retryAfter, long delayMs, int times, String 
   }
 
   Fault used() {
-    return new Fault(status, retryAfter, delayMs, times - 1, pathPrefix);
+    return new Fault(status, retryAfter, delayMs, times - 1, pathPrefix, 0);
+  }
+
+  Fault skipped() {
+    return new Fault(status, retryAfter, delayMs, times, pathPrefix, skip - 1);
   }
 
   JsonObject toJson() {
     return new JsonObject().put("status", status).put("retryAfter", retryAfter).put("delayMs", delayMs)
-        .put("times", times).put("pathPrefix", pathPrefix);
+        .put("times", times).put("pathPrefix", pathPrefix).put("skip", skip);
   }
 
   private static String prefix(JsonObject json) {

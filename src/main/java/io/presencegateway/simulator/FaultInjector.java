@@ -28,7 +28,9 @@ final class FaultInjector {
   Optional<Fault> take(String path) {
     for (int i = 0; i < pending.size(); i++) {
       Fault fault = pending.get(i);
-      if (fault.matches(path)) {
+      if (fault.matches(path) && fault.skip() > 0) {
+        pending.set(i, fault.skipped());
+      } else if (fault.matches(path)) {
         Fault left = fault.used();
         if (left.times() > 0) {
           pending.set(i, left);

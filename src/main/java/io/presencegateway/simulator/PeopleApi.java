@@ -44,8 +44,9 @@ final class PeopleApi {
 
   /** Log, apply a pending fault (possibly after a delay), check the token; then the real handler. */
   private void guard(RoutingContext ctx) {
-    requests.record(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().uri());
     Fault fault = faults.take(ctx.request().path()).orElse(null);
+    requests.record(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().uri(),
+        fault == null ? null : fault.status());
     if (fault == null || fault.delayMs() == 0) {
       afterDelay(ctx, fault);
     } else {

@@ -12,12 +12,13 @@ import java.util.ArrayDeque;
 final class RequestLog {
   private static final int CAPACITY = 10_000;
 
-  private record Entry(long timeMs, String method, String path) { }
+  private record Entry(long timeMs, String method, String path, Integer faultStatus) { }
 
   private final ArrayDeque<Entry> entries = new ArrayDeque<>();
 
-  void record(long timeMs, String method, String path) {
-    entries.addLast(new Entry(timeMs, method, path));
+  /** @param faultStatus the status of the fault injected into this request, or null */
+  void record(long timeMs, String method, String path, Integer faultStatus) {
+    entries.addLast(new Entry(timeMs, method, path, faultStatus));
     while (entries.size() > CAPACITY) {
       entries.removeFirst();
     }
@@ -29,7 +30,8 @@ final class RequestLog {
 
   JsonArray toJson() {
     JsonArray items = new JsonArray();
-    entries.forEach(e -> items.add(new JsonObject().put("timeMs", e.timeMs()).put("method", e.method()).put("path", e.path())));
+    entries.forEach(e -> items.add(new JsonObject().put("timeMs", e.timeMs()).put("method", e.method()).put("path", e.path())
+        .put("fault", e.faultStatus())));
     return items;
   }
 }
