@@ -104,7 +104,10 @@ final class ControlApi {
     String email = body.getString("email", "person-" + PersonIds.key(id).substring(0, 8) + "@example.com");
     String displayName = body.getString("displayName", email.substring(0, email.indexOf('@')));
     String now = Timestamps.format(Instant.now());
-    return new SimPerson(id, List.of(email), displayName, displayName, "", org.orgId(), now, now, null, now);
+    int space = displayName.indexOf(' ');
+    String first = space > 0 ? displayName.substring(0, space) : displayName;
+    String last = space > 0 ? displayName.substring(space + 1) : "";
+    return new SimPerson(id, List.of(email), displayName, first, last, org.orgId(), now, now, null, now);
   }
 
   private static SimPerson update(SimPerson p, JsonObject body) {
