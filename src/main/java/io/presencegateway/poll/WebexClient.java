@@ -1,0 +1,279 @@
+package io.presencegateway.poll;
+
+import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.poll.UpstreamException.Kind;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Reads presence from the Webex People API (or anything speaking it, such as the simulator) with
+ * the cheapest call pattern for the watch set: the paged org list for the whole org, per-person GETs
+ * with bounded concurrency for an explicit list. Every request has a timeout; failures come back as
+ * {@link UpstreamException}s, each logged once with Webex's TrackingID and never with the token.
+ * Use from one event loop (the poller's): its counters are not synchronised.
+ */
+public final class WebexClient {
+  private static final Logger LOG = LoggerFactory.getLogger(WebexClient.class);
+  private static final int MAX_LOGGED_MESSAGE = 200;
+
+  private final GatewayConfig.Webex config;
+  private final WebClient client;
+  private final String base;
+  private long requests;
+
+  public WebexClient(Vertx vertx, GatewayConfig.Webex config) {
+    this.config = config;
+    this.client = WebClient.create(vertx,
+        new WebClientOptions().setUserAgent("presence-gateway").setFollowRedirects(false),
+        new PoolOptions().setHttp1MaxSize(Math.max(5, config.concurrency())));
+    String url = config.baseUrl().toString();
+    this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** One cycle's read of the watch set; fails with an {@link UpstreamException} when it cannot be trusted. */
+  public Future<Observation> observe(GatewayConfig.Watch watch) {
+    return watch.org() ? new OrgListing().page(URI.create(base + "/people?max=" + config.pageSize()))
+        : new PersonFanOut(watch.ids()).run();
+  }
+
+  /** Requests sent so far (the poller logs the difference per cycle). */
+  public long requestCount() {
+    return requests;
+  }
+
+  public void close() {
+    client.close();
+  }
+
+  /** GET with the token and the timeout; an answer of any status succeeds, no answer fails typed. */
+  private Future<HttpResponse<Buffer>> get(URI url) {
+    requests++;
+    return client.getAbs(url.toString())
+        .putHeader("Authorization", "Bearer " + config.token())
+        .putHeader("Accept", "application/json")
+        .timeout(config.timeoutMs())
+        .send()
+        .recover(e -> Future.failedFuture(transportFailure(url, e)));
+  }
+
+  private UpstreamException transportFailure(URI url, Throwable e) {
+    boolean timeout = e instanceof TimeoutException;
+    String reason = timeout ? "no answer within " + config.timeoutMs() + " ms" : String.valueOf(e.getMessage());
+    LOG.warn("Webex GET {} failed: {}", url.getPath(), reason);
+    return UpstreamException.of(timeout ? Kind.TIMEOUT : Kind.NETWORK, "GET " + url.getPath() + ": " + reason);
+  }
+
+  /** A non-2xx answer as a typed failure, logged with its TrackingID. */
+  private UpstreamException failure(URI url, HttpResponse<Buffer> response) {
+    int status = response.statusCode();
+    String trackingId = response.getHeader("TrackingID");
+    String message = errorMessage(response);
+    if (status == 401) {
+      LOG.error("Webex rejected the token (HTTP 401: invalid or expired) on GET {}: {}; polling pauses until a valid token works. TrackingID {}",
+          url.getPath(), message, trackingId);
+      return new UpstreamException(Kind.UNAUTHORIZED, "unauthorized: the Webex token is invalid or expired", status, null, trackingId);
+    }
+    if (status == 429 || status == 423 || status == 503) {
+      var wait = RetryAfter.parse(response.getHeader("Retry-After"), config.retryAfterDefault(), config.retryAfterMax(), Instant.now());
+      LOG.warn("Webex throttled GET {} (HTTP {}: {}); no call for {} s. TrackingID {}", url.getPath(), status, message,
+          wait.toSeconds(), trackingId);
+      return new UpstreamException(Kind.THROTTLED, "throttled (HTTP " + status + "), retry after " + wait.toSeconds() + " s",
+          status, wait, trackingId);
+    }
+    LOG.warn("Webex GET {} answered HTTP {}: {}. TrackingID {}", url.getPath(), status, message, trackingId);
+    return new UpstreamException(status >= 500 ? Kind.SERVER_ERROR : Kind.REJECTED,
+        "HTTP " + status + " on GET " + url.getPath() + ": " + message, status, null, trackingId);
+  }
+
+  private UpstreamException badResponse(URI url, HttpResponse<Buffer> response, String why) {
+    String trackingId = response == null ? null : response.getHeader("TrackingID");
+    LOG.warn("Webex GET {}: {}. TrackingID {}", url.getPath(), why, trackingId);
+    return new UpstreamException(Kind.BAD_RESPONSE, "GET " + url.getPath() + ": " + why,
+        response == null ? 0 : response.statusCode(), null, trackingId);
+  }
+
+  /** Webex's error {@code message}, shortened; the raw body is never trusted to be small or JSON. */
+  private static String errorMessage(HttpResponse<Buffer> response) {
+    try {
+      JsonObject body = response.bodyAsJsonObject();
+      String message = body == null ? null : body.getString("message");
+      if (message != null) {
+        return message.length() > MAX_LOGGED_MESSAGE ? message.substring(0, MAX_LOGGED_MESSAGE) + "…" : message;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // not a Webex error body: the status says enough
+    }
+    return "no message";
+  }
+
+  private JsonObject jsonBody(URI url, HttpResponse<Buffer> response) {
+    try {
+      JsonObject body = response.bodyAsJsonObject();
+      if (body != null) {
+        return body;
+      }
+    } catch (DecodeException | ClassCastException e) {
+      // reported below
+    }
+    throw badResponse(url, response, "the answer is not a JSON object");
+  }
+
+  /** One walk through the org list: follows rel="next", refuses loops, foreign hosts and endless paging. */
+  private final class OrgListing {
+    private final List<ObservedPerson> people = new ArrayList<>();
+    private final Set<String> visited = new HashSet<>();
+
+    Future<Observation> page(URI url) {
+      if (visited.size() >= config.maxPages()) {
+        return Future.failedFuture(badResponse(url, null, "more than " + config.maxPages()
+            + " pages (WEBEX_MAX_PAGES): the listing is not trusted"));
+      }
+      visited.add(url.toString());
+      return get(url).compose(response -> {
+        if (response.statusCode() != 200) {
+          return Future.failedFuture(failure(url, response));
+        }
+        collect(url, response);
+        return following(url, LinkHeader.next(response.headers().getAll("Link")), response);
+      });
+    }
+
+    private void collect(URI url, HttpResponse<Buffer> response) {
+      Object items = jsonBody(url, response).getValue("items");
+      if (!(items instanceof JsonArray array)) {
+        throw badResponse(url, response, "no 'items' array in the list");
+      }
+      for (Object item : array) {
+        ObservedPerson person = PersonParser.parse(item);
+        if (person == null) {
+          LOG.warn("Webex GET {}: skipped a Person without id. TrackingID {}", url.getPath(), response.getHeader("TrackingID"));
+        } else {
+          people.add(person);
+        }
+      }
+    }
+
+    private Future<Observation> following(URI url, String link, HttpResponse<Buffer> response) {
+      if (link == null) {
+        return Future.succeededFuture(new Observation(people, Set.of(), true));
+      }
+      URI next;
+      try {
+        next = url.resolve(link);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(badResponse(url, response, "malformed next link"));
+      }
+      if (!sameOrigin(next, url)) {
+        // following it would hand our bearer token to another host
+        return Future.failedFuture(badResponse(url, response, "next link points to another host: " + next.getHost()));
+      }
+      if (visited.contains(next.toString())) {
+        return Future.failedFuture(badResponse(url, response, "paging loop: the next link repeats an earlier page"));
+      }
+      return page(next);
+    }
+  }
+
+  private static boolean sameOrigin(URI a, URI b) {
+    return Objects.equals(a.getScheme(), b.getScheme()) && Objects.equals(a.getHost(), b.getHost())
+        && a.getPort() == b.getPort();
+  }
+
+  /**
+   * Per-person GETs, at most {@code concurrency} in flight. 404 = gone; a failure of one person keeps
+   * the others (the observation is then incomplete); throttling or a bad token stops the fan-out and
+   * fails the cycle, as does a cycle in which every person failed.
+   */
+  private final class PersonFanOut {
+    private final List<String> ids;
+    private final List<ObservedPerson> people = new ArrayList<>();
+    private final Set<String> gone = new HashSet<>();
+    private final List<UpstreamException> errors = new ArrayList<>();
+    private int next;
+    private UpstreamException fatal;
+
+    PersonFanOut(List<String> ids) {
+      this.ids = ids;
+    }
+
+    Future<Observation> run() {
+      List<Future<Void>> workers = new ArrayList<>();
+      for (int i = 0; i < Math.min(config.concurrency(), ids.size()); i++) {
+        workers.add(work());
+      }
+      return Future.join(workers).transform(ignored -> outcome());
+    }
+
+    /** Takes ids one after another until none are left or the cycle must stop. */
+    private Future<Void> work() {
+      if (next >= ids.size() || fatal != null) {
+        return Future.succeededFuture();
+      }
+      String id = ids.get(next++);
+      return fetch(id).compose(v -> work());
+    }
+
+    private Future<Void> fetch(String id) {
+      // ids are base64 and may hold '/', '+' or '=': one encoded path segment
+      URI url = URI.create(base + "/people/" + URLEncoder.encode(id, StandardCharsets.UTF_8));
+      return get(url).<Void>map(response -> {
+        if (response.statusCode() == 404) {
+          gone.add(id);
+        } else if (response.statusCode() != 200) {
+          throw failure(url, response);
+        } else {
+          keep(url, response);
+        }
+        return null;
+      }).recover(this::note);
+    }
+
+    private void keep(URI url, HttpResponse<Buffer> response) {
+      ObservedPerson person = PersonParser.parse(jsonBody(url, response));
+      if (person == null) {
+        throw badResponse(url, response, "a Person without id");
+      }
+      people.add(person);
+    }
+
+    private Future<Void> note(Throwable e) {
+      UpstreamException error = e instanceof UpstreamException u ? u : UpstreamException.of(Kind.BAD_RESPONSE, String.valueOf(e));
+      errors.add(error);
+      if (error.kind() == Kind.THROTTLED || error.kind() == Kind.UNAUTHORIZED) {
+        fatal = error;
+      }
+      return Future.succeededFuture();
+    }
+
+    private Future<Observation> outcome() {
+      if (fatal != null) {
+        return Future.failedFuture(fatal);
+      }
+      if (!errors.isEmpty() && people.isEmpty() && gone.isEmpty()) {
+        return Future.failedFuture(errors.get(0));
+      }
+      return Future.succeededFuture(new Observation(people, gone, errors.isEmpty()));
+    }
+  }
+}

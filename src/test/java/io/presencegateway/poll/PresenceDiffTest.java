@@ -1,0 +1,155 @@
+package io.presencegateway.poll;
+
+import io.presencegateway.event.PersonIds;
+import io.presencegateway.event.PersonState;
+import io.presencegateway.event.StatusMessages;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PresenceDiffTest {
+  private static final String ORG = PersonIds.orgId("us", UUID.randomUUID());
+  private static final String ANA = PersonIds.personId("us", UUID.randomUUID());
+  private static final String BEN = PersonIds.personId("us", UUID.randomUUID());
+  private static final String MODIFIED = "2025-06-05T13:24:42.790Z";
+
+  private static ObservedPerson seen(String id, String status, String lastActivity) {
+    return new ObservedPerson(id, status, null, lastActivity, MODIFIED, ORG, "Name", "n@example.com");
+  }
+
+  private static PersonState stored(String id, String status, String message, String lastActivity) {
+    return new PersonState(id, status, message, lastActivity, MODIFIED, ORG, "Name", "n@example.com");
+  }
+
+  private static Map<String, PersonState> previous(PersonState... states) {
+    Map<String, PersonState> map = new HashMap<>();
+    for (PersonState s : states) {
+      map.put(PersonIds.key(s.id()), s);
+    }
+    return map;
+  }
+
+  private static Observation complete(ObservedPerson... people) {
+    return new Observation(List.of(people), Set.of(), true);
+  }
+
+  @Test
+  void firstSightIsABaselineNotAChange() {
+    var result = PresenceDiff.compute(Map.of(), complete(seen(ANA, "active", "t1"), seen(BEN, "call", "t1")), StatusMessages.NONE);
+    assertThat(result.changes()).isEmpty();
+    assertThat(result.baselines()).extracting(PersonState::id).containsExactly(ANA, BEN);
+    assertThat(result.baselines().get(0).statusMessage()).isEmpty();
+  }
+
+  @Test
+  void aNewStatusIsAChangeCarryingThePreviousState() {
+    PersonState before = stored(ANA, "active", "", "t1");
+    var result = PresenceDiff.compute(previous(before), complete(seen(ANA, "DoNotDisturb", "t2")), StatusMessages.NONE);
+    assertThat(result.changes()).hasSize(1);
+    assertThat(result.changes().get(0).previous()).isEqualTo(before);
+    assertThat(result.changes().get(0).current().status()).isEqualTo("DoNotDisturb");
+    assertThat(result.changes().get(0).current().lastActivity()).isEqualTo("t2");
+    assertThat(result.baselines()).isEmpty();
+    assertThat(result.refreshed()).isEmpty();
+  }
+
+  @Test
+  void aNewStoredMessageForTheCurrentStatusIsAChange() {
+    StatusMessages messages = new StatusMessages(Map.of(PersonIds.key(ANA), Map.of("active", "In the office")));
+    var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "active", "t1")), messages);
+    assertThat(result.changes()).hasSize(1);
+    assertThat(result.changes().get(0).current().statusMessage()).isEqualTo("In the office");
+  }
+
+  @Test
+  void aMessageStoredForAnotherStatusChangesNothing() {
+    StatusMessages messages = new StatusMessages(Map.of(PersonIds.key(ANA), Map.of("OutOfOffice", "Away")));
+    var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "active", "t1")), messages);
+    assertThat(result.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anUpstreamStatusMessageWinsOverTheStoredOne() {
+    StatusMessages messages = new StatusMessages(Map.of(PersonIds.key(ANA), Map.of("active", "stored")));
+    ObservedPerson withMessage = new ObservedPerson(ANA, "active", "from upstream", "t1", MODIFIED, ORG, null, null);
+    var result = PresenceDiff.compute(Map.of(), complete(withMessage), messages);
+    assertThat(result.baselines().get(0).statusMessage()).isEqualTo("from upstream");
+  }
+
+  @Test
+  void aLastActivityOnlyChangeIsARefreshNotAnEvent() {
+    var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "active", "t2")), StatusMessages.NONE);
+    assertThat(result.changes()).isEmpty();
+    assertThat(result.refreshed()).extracting(PersonState::lastActivity).containsExactly("t2");
+  }
+
+  @Test
+  void nothingNewIsAnEmptyResult() {
+    var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "active", "t1")), StatusMessages.NONE);
+    assertThat(result.isEmpty()).isTrue();
+  }
+
+  @Test
+  void anUnrecognisedStatusPassesThroughUnchanged() {
+    var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "FocusTime", "t1")), StatusMessages.NONE);
+    assertThat(result.changes()).extracting(c -> c.current().status()).containsExactly("FocusTime");
+  }
+
+  @Test
+  void noStatusIsNoDataNeitherChangeNorRemoval() {
+    var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, null, "t2"), seen(BEN, null, "t2")),
+        StatusMessages.NONE);
+    assertThat(result.isEmpty()).isTrue();
+  }
+
+  @Test
+  void someoneMissingFromACompleteListingIsRemovedOnce() {
+    Map<String, PersonState> before = previous(stored(ANA, "active", "", "t1"), stored(BEN, "call", "", "t1"));
+    var result = PresenceDiff.compute(before, complete(seen(ANA, "active", "t1")), StatusMessages.NONE);
+    assertThat(result.removed()).containsExactly(PersonIds.key(BEN));
+    assertThat(result.changes()).isEmpty();
+    // next cycle, with Ben dropped from the store: nothing at all
+    before.remove(PersonIds.key(BEN));
+    assertThat(PresenceDiff.compute(before, complete(seen(ANA, "active", "t1")), StatusMessages.NONE).isEmpty()).isTrue();
+  }
+
+  @Test
+  void goneFromAPerPersonReadIsRemovedEvenWhenIncomplete() {
+    Map<String, PersonState> before = previous(stored(ANA, "active", "", "t1"), stored(BEN, "call", "", "t1"));
+    var result = PresenceDiff.compute(before, new Observation(List.of(), Set.of(BEN), false), StatusMessages.NONE);
+    assertThat(result.removed()).containsExactly(PersonIds.key(BEN));
+  }
+
+  @Test
+  void aPartialFailureNeverWipesOrFlipsOthers() {
+    Map<String, PersonState> before = previous(stored(ANA, "active", "", "t1"), stored(BEN, "call", "", "t1"));
+    var result = PresenceDiff.compute(before, new Observation(List.of(seen(ANA, "active", "t1")), Set.of(), false), StatusMessages.NONE);
+    assertThat(result.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aDuplicateInTheListingCountsOnceAndIsNotRemoved() {
+    String padded = padded(ANA);
+    assertThat(padded).isNotEqualTo(ANA);
+    Map<String, PersonState> before = previous(stored(ANA, "active", "", "t1"));
+    var result = PresenceDiff.compute(before, complete(seen(ANA, "call", "t2"), seen(padded, "meeting", "t3")), StatusMessages.NONE);
+    assertThat(result.changes()).hasSize(1);
+    assertThat(result.changes().get(0).current().status()).isEqualTo("call");
+    assertThat(result.removed()).isEmpty();
+  }
+
+  /** The same person id in another accepted encoding (padded base64). */
+  private static String padded(String id) {
+    String decoded = new String(Base64.getDecoder().decode(id), StandardCharsets.US_ASCII);
+    String again = Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.US_ASCII));
+    return again;
+  }
+}
