@@ -6,6 +6,7 @@ import io.presencegateway.http.ChannelMetrics;
 import io.presencegateway.http.ChannelRegistry;
 import io.presencegateway.http.FrameCache;
 import io.presencegateway.http.PresenceFeed;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -22,6 +23,8 @@ final class WsConnection {
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
   private static final short GOING_AWAY = 1001;
   private static final short POLICY_VIOLATION = 1008;
+  private static final short MESSAGE_TOO_BIG = 1009;
+  private static final short INTERNAL_ERROR = 1011;
   private static final Buffer PING = Buffer.buffer("pg");
 
   private final Vertx vertx;
@@ -50,7 +53,7 @@ final class WsConnection {
     metrics.opened(ChannelMetrics.Channel.WS);
     heard();
     ws.setWriteQueueMaxSize(services.config().channels().clientBufferBytes());
-    ws.closeHandler(v -> cleanup()).exceptionHandler(e -> close(POLICY_VIOLATION, "protocol error")).endHandler(v -> cleanup());
+    ws.closeHandler(v -> cleanup()).exceptionHandler(this::onFailure).endHandler(v -> cleanup());
     ws.pongHandler(b -> heard());
     ws.textMessageHandler(this::onMessage);
     ws.binaryMessageHandler(b -> {
@@ -60,6 +63,21 @@ final class WsConnection {
     pingTimer = vertx.setPeriodic(pingMs, t -> pingOrReap());
     if (initial != null) {
       subscribe(initial);
+    }
+  }
+
+  /**
+   * A frame over the limit fails in Netty's decoder (which names its close status); a message over
+   * the limit fails in Vert.x's frame aggregator with an IllegalStateException: both are 1009.
+   */
+  private void onFailure(Throwable failure) {
+    if (failure instanceof CorruptedWebSocketFrameException corrupted) {
+      close((short) corrupted.closeStatus().code(), corrupted.closeStatus().reasonText());
+    } else if (failure instanceof IllegalStateException) {
+      close(MESSAGE_TOO_BIG, "message too big");
+    } else {
+      LOG.debug("WebSocket failed: {}", failure.toString());
+      close(INTERNAL_ERROR, "connection failed");
     }
   }
 
