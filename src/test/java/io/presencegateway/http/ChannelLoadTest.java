@@ -45,8 +45,8 @@ class ChannelLoadTest {
     await(good.request(io.vertx.core.http.HttpMethod.GET, gw.port(), "127.0.0.1", "/v1/presence/stream").compose(r -> r.send())
         .onSuccess(r -> r.handler(sse::add)));
     Recorder<JsonObject> ws = new Recorder<>();
-    var goodWs = await(vertx.createWebSocketClient().connect(gw.port(), "127.0.0.1", "/v1/presence/ws?ids="));
-    goodWs.textMessageHandler(t -> ws.add(new JsonObject(t)));
+    var goodWs = await(vertx.createWebSocketClient().connect(gw.port(), "127.0.0.1", "/v1/presence/ws?ids=")
+        .map(s -> s.textMessageHandler(t -> ws.add(new JsonObject(t)))));
     ws.await(1, Duration.ofSeconds(10));
 
     NetClientOptions tinyWindow = new NetClientOptions().setReceiveBufferSize(2048);

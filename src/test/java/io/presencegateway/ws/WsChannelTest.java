@@ -35,8 +35,9 @@ class WsChannelTest {
   private static Client connect(Vertx vertx, TestGateway gw, String uri) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
     Recorder<JsonObject> messages = new Recorder<>();
-    WebSocket ws = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gw.port()).setURI(uri)));
-    ws.textMessageHandler(t -> messages.add(new JsonObject(t)));
+    // the handler is set as the connect completes, on the socket's context, so no early message is missed
+    WebSocket ws = await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(gw.port()).setURI(uri))
+        .map(s -> s.textMessageHandler(t -> messages.add(new JsonObject(t)))));
     return new Client(ws, messages);
   }
 
