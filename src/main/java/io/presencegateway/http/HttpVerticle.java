@@ -1,6 +1,8 @@
 package io.presencegateway.http;
 
 import io.presencegateway.GatewayServices;
+import io.presencegateway.sse.SseChannel;
+import io.presencegateway.ws.WsChannel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -32,20 +34,28 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    Cors cors = new Cors(services.config().channels().corsOrigins());
+    router.route().handler(cors);
+    router.route("/v1/*").handler(new ApiKeyAuth(services.config().http().apiKeys()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    for (RouteMount mount : mounts()) {
+    for (RouteMount mount : mounts(cors)) {
       mount.mount(router);
     }
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ErrorMapper::handle);
     router.route().last().handler(ctx -> ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + ctx.normalizedPath())));
     HttpServerOptions options = new HttpServerOptions().setHost(services.config().http().host()).setPort(port)
-        .setCompressionSupported(false).setIdleTimeout(0);
+        .setCompressionSupported(false).setIdleTimeout(0)
+        .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
-  private List<RouteMount> mounts() {
+  /** Order matters: the channels' fixed paths before the read API's {@code /v1/presence/:personId}. */
+  private List<RouteMount> mounts(Cors cors) {
+    ChannelRegistry channels = ChannelRegistry.of(services);
     return List.of(
+        new SseChannel(vertx, services, channels),
+        new WsChannel(vertx, services, channels, cors),
         new PresenceApi(services.store()),
         new StatusMessageApi(services.store()),
         new HealthApi(vertx, services)
