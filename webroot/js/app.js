@@ -33,20 +33,7 @@ let needsOrder = false;
 
 const connection = new LiveConnection(api, {
   onSnapshot(envelope) {
-    snapshotSeen = true;
-    const { changes, first } = model.replace(envelope);
-    const resync = liveSnapshots > 0 || resetPending;
-    liveSnapshots++;
-    resetPending = false;
-    for (const { person, before } of changes) {
-      dirty.set(person.key, true);
-      pendingLog.push({ person, before, resync });
-    }
-    if (resync && changes.length) log.notice(`Back in sync: ${plural(changes.length, 'change')} while disconnected`, 'ok');
-    lastUpdate = Date.now();
-    board.sync(model);
-    if (!first) needsOrder = true;
-    schedule();
+    takeSnapshot(envelope);
   },
   onEvent(envelope) {
     for (const { person, before } of model.apply(envelope)) {
@@ -70,6 +57,65 @@ const connection = new LiveConnection(api, {
     showConnection(state, detail);
   },
 });
+
+function takeSnapshot(envelope, settled = false) {
+  snapshotSeen = true;
+  if (!settled && isEmpty(envelope)) {
+    awaitFirstCycle(envelope);
+    return;
+  }
+  const { changes, first } = model.replace(envelope);
+  const resync = liveSnapshots > 0 || resetPending;
+  liveSnapshots++;
+  resetPending = false;
+  for (const { person, before } of changes) {
+    dirty.set(person.key, true);
+    pendingLog.push({ person, before, resync });
+  }
+  if (resync && changes.length) log.notice(`Back in sync: ${plural(changes.length, 'change')} while disconnected`, 'ok');
+  lastUpdate = Date.now();
+  board.sync(model);
+  if (!first) needsOrder = true;
+  schedule();
+}
+
+function isEmpty(envelope) {
+  return !envelope || !Array.isArray(envelope.items) || envelope.items.length === 0;
+}
+
+/**
+ * An empty snapshot usually means a gateway that has just (re)started and not finished its first
+ * poll cycle, and that cycle is a silent baseline: no event will bring those people. So the read
+ * API is asked again for a while; the people shown before stay until it answers (or until it has
+ * stayed empty long enough to be true).
+ */
+const EMPTY_RECHECK_MS = 2000;
+const EMPTY_RECHECKS = 30;
+let emptyChecks = null;
+function awaitFirstCycle(envelope) {
+  if (emptyChecks !== null) return;
+  emptyChecks = 0;
+  if (model.people.size === 0) {
+    model.replace(envelope);
+    refreshCounts();
+  }
+  const check = async () => {
+    emptyChecks++;
+    let current = null;
+    try {
+      current = await api.json('/v1/presence');
+    } catch {
+      // unreachable or refused: the live channel reports that; keep checking
+    }
+    if (!isEmpty(current) || emptyChecks >= EMPTY_RECHECKS) {
+      emptyChecks = null;
+      takeSnapshot(current || envelope, true);
+      return;
+    }
+    setTimeout(check, EMPTY_RECHECK_MS);
+  };
+  setTimeout(check, EMPTY_RECHECK_MS / 2);
+}
 
 let lastState = '';
 function showConnection(state, detail) {
@@ -123,7 +169,7 @@ function flush() {
     board.order();
     needsOrder = false;
   }
-  for (const { person, before, resync } of pendingLog.splice(0).slice(-200)) {
+  for (const { person, before, resync } of pendingLog.splice(0).slice(-100)) {
     log.change(directory.nameOf(person), before, person, { resync });
   }
   refreshCounts();

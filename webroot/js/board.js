@@ -42,7 +42,7 @@ export class Board {
     const st = describe(person.status);
     set(row, 'name', row.name, name);
     set(row, 'initials', row.initials, initials(name, person));
-    set(row, 'meta', row.meta, email || `id ${shortId(person.id)}`);
+    set(row, "meta", row.meta, email || person.key);
     if (row.hue === undefined) row.el.style.setProperty('--hue', String(hue(person.key)));
     row.hue = true;
     if (row.css !== st.css) {
@@ -130,10 +130,9 @@ export class Board {
     set(row, 'seen', row.seen, seen);
     const changed = Number.isFinite(p.changedAt) ? `changed ${ago(p.changedAt, now)}` : '';
     set(row, 'changed', row.changed, changed);
-    const title = `Last activity: ${full(p.lastActivity)}`;
-    if (row.texts.seenTitle !== title) {
-      row.seen.title = title;
-      row.texts.seenTitle = title;
+    if (row.titleFor !== p.lastActivity) {
+      row.seen.title = `Last activity: ${full(p.lastActivity)}`;
+      row.titleFor = p.lastActivity;
     }
   }
 }

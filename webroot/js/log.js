@@ -4,7 +4,7 @@
 import { describe } from './status.js';
 import { clock, full } from './time.js';
 
-const MAX_ENTRIES = 200;
+const MAX_ENTRIES = 100;
 
 export class EventLog {
   constructor(list, emptyNote) {

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.stream.Stream;
 
@@ -73,10 +74,10 @@ final class HeadlessChrome implements AutoCloseable {
   }
 
   /** Console errors so far, except those the caller expects (e.g. refused connections while the gateway is down). */
-  List<String> consoleErrors(List<String> expectedFragments) {
+  List<String> consoleErrors(Predicate<String> expected) {
     return console().stream().filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::getMessage)
-        .filter(m -> expectedFragments.stream().noneMatch(m::contains))
+        .filter(expected.negate())
         .toList();
   }
 
