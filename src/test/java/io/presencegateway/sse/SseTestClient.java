@@ -12,8 +12,8 @@ import io.vertx.ext.web.codec.SseEvent;
 import java.util.Map;
 
 /** An EventSource stand-in over the Vert.x web client ({@code BodyCodec.sseStream}); one connection each. */
-final class SseTestClient {
-  final Recorder<SseEvent> events = new Recorder<>();
+public final class SseTestClient {
+  public final Recorder<SseEvent> events = new Recorder<>();
   private final WebClient client;
   private Future<HttpResponse<Void>> response;
 
@@ -21,7 +21,7 @@ final class SseTestClient {
     this.client = WebClient.create(vertx);
   }
 
-  static SseTestClient connect(Vertx vertx, int port, String uri, Map<String, String> headers) {
+  public static SseTestClient connect(Vertx vertx, int port, String uri, Map<String, String> headers) {
     SseTestClient c = new SseTestClient(vertx);
     var request = c.client.get(port, "127.0.0.1", uri);
     headers.forEach(request::putHeader);
@@ -33,7 +33,7 @@ final class SseTestClient {
     return c;
   }
 
-  static SseTestClient connect(Vertx vertx, int port, String uri) {
+  public static SseTestClient connect(Vertx vertx, int port, String uri) {
     return connect(vertx, port, uri, Map.of());
   }
 
@@ -42,7 +42,7 @@ final class SseTestClient {
   }
 
   /** Disconnects (closes the client's connection). */
-  void close() {
+  public void close() {
     client.close();
   }
 }
