@@ -48,7 +48,8 @@ public final class HttpVerticle extends VerticleBase {
     return List.of(
         new PresenceApi(services.store()),
         new StatusMessageApi(services.store()),
-        new HealthApi(vertx, services)
+        new HealthApi(vertx, services),
+        new SubscriptionApi(vertx, services)
     );
   }
 

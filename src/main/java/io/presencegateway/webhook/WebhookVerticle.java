@@ -3,8 +3,6 @@ package io.presencegateway.webhook;
 import io.presencegateway.GatewayServices;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.GatewayConfig;
-import io.presencegateway.event.PersonIds;
-import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.event.Timestamps;
 import io.presencegateway.store.DeliveryStore;
@@ -170,18 +168,11 @@ public final class WebhookVerticle extends VerticleBase {
     return directory.current(System.currentTimeMillis()).compose(targets -> {
       List<QueuedDelivery> jobs = new ArrayList<>();
       for (PresenceEvent event : events) {
-        targets.values().stream().filter(Target::enabled).forEach(t -> jobFor(t, event, jobs));
+        targets.values().stream().filter(Target::enabled)
+            .forEach(t -> SubscriptionJobs.jobFor(t.receiver(), event).ifPresent(jobs::add));
       }
       return deliveries().enqueue(jobs);
     });
-  }
-
-  static void jobFor(Target target, PresenceEvent event, List<QueuedDelivery> out) {
-    List<PersonState> items = event.items().stream().filter(target.receiver().filter()).toList();
-    if (!items.isEmpty()) {
-      List<String> keys = items.stream().map(i -> PersonIds.key(i.id())).distinct().toList();
-      out.add(QueuedDelivery.fresh(target.id(), event.id(), keys, DeliveryPayload.encode(event, items)));
-    }
   }
 
   // ---- test sends ----
