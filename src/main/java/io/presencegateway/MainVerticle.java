@@ -10,6 +10,7 @@ import io.presencegateway.poll.PollerVerticle;
 import io.presencegateway.simulator.WebexSimulatorVerticle;
 import io.presencegateway.store.PresenceStore;
 import io.presencegateway.store.Stores;
+import io.presencegateway.store.WebhookStores;
 import io.presencegateway.webhook.WebhookVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -50,7 +51,7 @@ public class MainVerticle extends VerticleBase {
     registerCodec();
     return Stores.create(vertx, config.store())
         .compose(store -> {
-          services = new GatewayServices(config, store, new PollStatus());
+          services = new GatewayServices(config, store, new PollStatus(), WebhookStores.create(vertx, config.store()));
           return upstream(config);
         })
         .compose(webex -> deploy(new LogRelayVerticle(services.store())).map(webex))
@@ -64,7 +65,7 @@ public class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return services == null ? Future.succeededFuture() : services.store().close();
+    return services == null ? Future.succeededFuture() : Future.join(services.webhooks().close(), services.store().close());
   }
 
   /** The Webex settings the poller uses: the simulator's address when it is the source. */

@@ -63,8 +63,9 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
   }
 
+  /** @param disableAfter a subscription failing continuously for this long is disabled */
   public record Webhooks(List<StaticReceiver> receivers, boolean allowPrivateTargets, int timeoutMs,
-                         List<Duration> retrySchedule) { }
+                         List<Duration> retrySchedule, Duration disableAfter) { }
 
   public record Simulator(String host, int port, int people, long seed, int changeIntervalMs) { }
 
@@ -138,7 +139,16 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
     receivers.addAll(receiverList(p));
     return new Webhooks(List.copyOf(receivers), p.bool(Setting.WEBHOOK_ALLOW_PRIVATE_TARGETS),
-        p.integer(Setting.WEBHOOK_TIMEOUT_MS, 100, 600_000), p.durations(Setting.WEBHOOK_RETRY_SCHEDULE));
+        p.integer(Setting.WEBHOOK_TIMEOUT_MS, 100, 600_000), p.durations(Setting.WEBHOOK_RETRY_SCHEDULE),
+        disableAfter(p));
+  }
+
+  private static Duration disableAfter(SettingParser p) {
+    List<Duration> d = p.durations(Setting.WEBHOOK_DISABLE_AFTER);
+    if (d.size() != 1 || d.get(0).isZero()) {
+      throw new ConfigException(Setting.WEBHOOK_DISABLE_AFTER, "must be one positive duration, e.g. 5d or 12h");
+    }
+    return d.get(0);
   }
 
   private static List<StaticReceiver> receiverList(SettingParser p) {

@@ -27,6 +27,7 @@ public enum Setting {
   WEBHOOK_ALLOW_PRIVATE_TARGETS("false", "Allow webhook targets on loopback/private/link-local addresses (tests, local demos)."),
   WEBHOOK_TIMEOUT_MS("10000", "A delivery attempt that has no 2xx answer within this time failed."),
   WEBHOOK_RETRY_SCHEDULE("5s,5m,30m,2h,5h,10h,10h", "Delays between attempts (s, m, h suffixes); jitter is added."),
+  WEBHOOK_DISABLE_AFTER("5d", "A subscription failing without a single success for this long is disabled (s, m, h, d suffixes)."),
   SIMULATOR_HOST("127.0.0.1", "Interface the built-in Webex simulator binds to."),
   SIMULATOR_PORT("8081", "Port of the built-in Webex simulator (0 = any free port)."),
   SIMULATOR_PEOPLE("25", "Number of synthetic people in the simulator's org."),

@@ -58,7 +58,8 @@ public final class HttpVerticle extends VerticleBase {
         new WsChannel(vertx, services, channels, cors),
         new PresenceApi(services.store()),
         new StatusMessageApi(services.store()),
-        new HealthApi(vertx, services)
+        new HealthApi(vertx, services),
+        new SubscriptionApi(vertx, services)
     );
   }
 

@@ -16,7 +16,7 @@ import io.vertx.core.net.SocketAddress;
 import java.time.Instant;
 
 /**
- * Makes the signed POSTs of one receiver. It owns its own HTTP client, so a receiver that hangs
+ * Makes the signed POSTs of one subscription. It owns its own HTTP client, so a receiver that hangs
  * fills only its own small connection pool. Each attempt resolves the target through the
  * {@link TargetGuard} and connects to the checked address; redirects are never followed; the
  * whole attempt (connect, headers) has one deadline; at most {@link #MAX_RESPONSE_BYTES} of the
@@ -27,14 +27,12 @@ final class WebhookSender {
   static final String USER_AGENT = "PresenceGateway/" + version();
 
   private final Vertx vertx;
-  private final Receiver receiver;
   private final TargetGuard guard;
   private final int timeoutMs;
   private final HttpClient client;
 
-  WebhookSender(Vertx vertx, Receiver receiver, TargetGuard guard, int timeoutMs, int maxConnections) {
+  WebhookSender(Vertx vertx, TargetGuard guard, int timeoutMs, int maxConnections) {
     this.vertx = vertx;
-    this.receiver = receiver;
     this.guard = guard;
     this.timeoutMs = timeoutMs;
     this.client = vertx.createHttpClient(
@@ -43,21 +41,25 @@ final class WebhookSender {
         new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(maxConnections * 4));
   }
 
-  /** One attempt: signs {@code body} for this moment and POSTs it. Never fails; the outcome says how it went. */
-  Future<AttemptOutcome> send(String eventId, String orgId, Buffer body) {
+  /**
+   * One attempt: signs {@code body} for this moment with the receiver's current secrets and POSTs it
+   * to its current URL. Never fails; the outcome says how it went.
+   */
+  Future<AttemptOutcome> send(Receiver receiver, String eventId, String orgId, Buffer body) {
     long started = System.nanoTime();
     return guard.resolve(vertx, receiver.url())
-        .compose(resolved -> post(resolved, eventId, orgId, body, started))
+        .compose(resolved -> post(receiver, resolved, eventId, orgId, body, started))
         .recover(e -> Future.succeededFuture(AttemptOutcome.failed(describe(e), elapsedMs(started))));
   }
 
-  private Future<AttemptOutcome> post(TargetGuard.Resolved resolved, String eventId, String orgId, Buffer body, long started) {
+  private Future<AttemptOutcome> post(Receiver receiver, TargetGuard.Resolved resolved, String eventId, String orgId,
+                                      Buffer body, long started) {
     long timestamp = Instant.now().getEpochSecond();
-    RequestOptions options = requestOptions(resolved, eventId, orgId, timestamp, body);
+    RequestOptions options = requestOptions(receiver, resolved, eventId, orgId, timestamp, body);
     return new Attempt(started).run(options, body);
   }
 
-  private RequestOptions requestOptions(TargetGuard.Resolved resolved, String eventId, String orgId, long timestamp, Buffer body) {
+  private RequestOptions requestOptions(Receiver receiver, TargetGuard.Resolved resolved, String eventId, String orgId, long timestamp, Buffer body) {
     WebhookTarget t = resolved.target();
     RequestOptions o = new RequestOptions()
         .setMethod(HttpMethod.POST)

@@ -4,41 +4,60 @@ import io.presencegateway.GatewayServices;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.event.Timestamps;
+import io.presencegateway.store.DeliveryStore;
 import io.presencegateway.store.PresenceStore;
+import io.presencegateway.store.QueuedDelivery;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
- * Owns the outbound webhook client. Takes events from the store's delivery claim (with Redis a
- * consumer group: exactly one instance of the cluster turns each event into deliveries), hands
- * each to every receiver's {@link ReceiverLane}, then acknowledges it. Receivers are the static
- * {@code WEBHOOK_URL} and {@code WEBHOOKS} entries; their targets pass the {@link TargetGuard} at
- * start (a refused one stops the start) and again at every connect.
+ * Owns outbound webhooks. Two loops on its context:
+ * <ol>
+ *   <li>events → jobs: takes events from the store's delivery claim (with Redis a consumer group,
+ *   so exactly one instance of the cluster turns each event into jobs), writes one job per
+ *   subscription that wants some of its people into the {@link DeliveryStore}, and acknowledges the
+ *   event only after that write succeeded: a crash in between hands the event out again;</li>
+ *   <li>jobs → attempts: the {@link DeliveryWorker}.</li>
+ * </ol>
+ * Receivers are the static {@code WEBHOOK_URL}/{@code WEBHOOKS} entries (their targets pass the
+ * {@link TargetGuard} at start: a refused one stops the start) and the API subscriptions.
+ * It also answers {@link #TEST_ADDRESS} requests from the subscriptions API.
  */
 public final class WebhookVerticle extends VerticleBase {
+  /**
+   * Local bus address, request/reply: body {@code {"subscriptionId"}}; the reply is the outcome of one
+   * signed test POST to that subscription ({@code statusCode, latencyMs, succeeded, error, webhookId}).
+   */
+  public static final String TEST_ADDRESS = "webhook.test";
   private static final Logger LOG = LoggerFactory.getLogger(WebhookVerticle.class);
   private static final int CLAIM_BATCH = 100;
   private static final long CLAIM_WAIT_MS = 2_000;
   private static final long CLAIM_RETRY_MS = 1_000;
   /** Concurrent attempts (and pooled connections) per receiver. */
-  static final int MAX_IN_FLIGHT = 4;
+  static final int MAX_IN_FLIGHT = DeliveryWorker.MAX_IN_FLIGHT;
   private static final int LOG_CAPACITY = 10_000;
 
   private final GatewayServices services;
   private final String consumerId = "webhook-" + UUID.randomUUID();
-  private final Map<String, ReceiverLane> lanes = new LinkedHashMap<>();
   private final DeliveryLog deliveryLog = new DeliveryLog(LOG_CAPACITY);
-  private DeliveryQueue queue;
   private TargetGuard guard;
+  private SubscriptionDirectory directory;
+  private DeliveryWorker worker;
+  private MessageConsumer<JsonObject> testConsumer;
   private boolean stopped;
 
   public WebhookVerticle(GatewayServices services) {
@@ -64,27 +83,31 @@ public final class WebhookVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     return checkTargets(receivers).onSuccess(v -> {
-      queue = new InMemoryDeliveryQueue(vertx);
-      queue.onDue(job -> lanes.get(job.receiverId()).due(job));
-      RetryPolicy retry = new RetryPolicy(config.retrySchedule());
-      for (Receiver r : receivers) {
-        WebhookSender sender = new WebhookSender(vertx, r, guard, config.timeoutMs(), MAX_IN_FLIGHT);
-        lanes.put(r.id(), new ReceiverLane(r, sender, queue, retry, deliveryLog, MAX_IN_FLIGHT));
-      }
-      if (!receivers.isEmpty()) {
-        receivers.forEach(r -> LOG.info("Webhook receiver {} at host {}", r.id(), r.host()));
-        claimNext();
-      }
+      directory = new SubscriptionDirectory(receivers, services.webhooks().subscriptions(), config.disableAfter());
+      worker = new DeliveryWorker(vertx, deliveries(), directory, new RetryPolicy(config.retrySchedule()), deliveryLog,
+          guard, config.timeoutMs());
+      receivers.forEach(r -> LOG.info("Webhook receiver {} at host {}", r.id(), r.host()));
+      testConsumer = vertx.eventBus().localConsumer(TEST_ADDRESS, this::sendTest);
+      claimNext();
+      worker.wake();
     });
   }
 
   @Override
   public Future<?> stop() {
     stopped = true;
-    if (queue != null) {
-      queue.close();
+    List<Future<?>> closing = new ArrayList<>();
+    if (testConsumer != null) {
+      closing.add(testConsumer.unregister());
     }
-    return Future.all(lanes.values().stream().map(ReceiverLane::close).toList()).mapEmpty();
+    if (worker != null) {
+      closing.add(worker.stop());
+    }
+    return Future.all(closing).mapEmpty();
+  }
+
+  private DeliveryStore deliveries() {
+    return services.webhooks().deliveries();
   }
 
   private static List<Receiver> receivers(GatewayConfig.Webhooks config) {
@@ -121,35 +144,73 @@ public final class WebhookVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  // ---- events → jobs ----
+
   private void claimNext() {
     if (stopped) {
       return;
     }
     PresenceStore store = services.store();
     store.claimForDelivery(consumerId, CLAIM_BATCH, CLAIM_WAIT_MS)
-        .compose(events -> {
-          events.forEach(this::dispatch);
-          return Future.all(events.stream().map(e -> store.ackDelivery(consumerId, e.id())).toList());
-        })
+        .compose(events -> events.isEmpty() ? Future.succeededFuture() : queue(events)
+            .compose(v -> Future.all(events.stream().map(e -> store.ackDelivery(consumerId, e.id())).toList()))
+            .onSuccess(v -> worker.wake()))
         .onSuccess(v -> claimNext())
         .onFailure(e -> {
-          LOG.warn("Claiming events for webhook delivery failed, retrying in {} ms: {}", CLAIM_RETRY_MS, e.toString());
+          LOG.warn("Turning events into webhook jobs failed, retrying in {} ms (unacknowledged events are handed out again): {}",
+              CLAIM_RETRY_MS, e.toString());
           vertx.setTimer(CLAIM_RETRY_MS, t -> claimNext());
         });
   }
 
-  /** Turns one event into work for every receiver; lanes never block, so this never waits on a receiver. */
-  private void dispatch(PresenceEvent event) {
-    lanes.values().forEach(lane -> lane.offer(event));
+  /** One job per (event, enabled target that wants some of its people), written in one store call. */
+  private Future<Void> queue(List<PresenceEvent> events) {
+    return directory.current(System.currentTimeMillis()).compose(targets -> {
+      List<QueuedDelivery> jobs = new ArrayList<>();
+      for (PresenceEvent event : events) {
+        targets.values().stream().filter(Target::enabled)
+            .forEach(t -> SubscriptionJobs.jobFor(t.receiver(), event).ifPresent(jobs::add));
+      }
+      return deliveries().enqueue(jobs);
+    });
   }
 
-  /** The attempt log (oldest first); readable from any thread. */
+  // ---- test sends ----
+
+  /** One signed POST of an envelope without items, outside the queue; the answer says how it went. */
+  private void sendTest(Message<JsonObject> message) {
+    String id = message.body().getString("subscriptionId");
+    long now = System.currentTimeMillis();
+    directory.current(now).onSuccess(targets -> {
+      Target t = targets.get(id);
+      if (t == null) {
+        message.fail(404, "no such subscription");
+        return;
+      }
+      String webhookId = "test-" + UUID.randomUUID();
+      Buffer body = Buffer.buffer(io.presencegateway.event.Envelope.write("", Timestamps.format(Instant.now()), List.of()));
+      worker.sender(id).send(t.receiver(), webhookId, null, body).onSuccess(o -> {
+        DeliveryAttempt a = new DeliveryAttempt(id, webhookId, 1, Instant.now(), o.statusCode(), o.latencyMs(), o.error(), -1);
+        deliveryLog.add(a);
+        deliveries().recordAttempt(id, a.toJson());
+        message.reply(new JsonObject().put("webhookId", webhookId).put("statusCode", o.statusCode())
+            .put("latencyMs", o.latencyMs()).put("succeeded", o.succeeded()).put("error", o.error()));
+      });
+    }).onFailure(e -> message.fail(503, "subscriptions unavailable: " + e.getMessage()));
+  }
+
+  /** The attempt log of this instance (oldest first); readable from any thread. */
   public DeliveryLog deliveryLog() {
     return deliveryLog;
   }
 
-  /** Ids of the receivers, in configuration order ({@code static-0} is the first). */
+  /** Ids of the static receivers, in configuration order ({@code static-0} is the first). */
   public List<String> receiverIds() {
-    return List.copyOf(lanes.keySet());
+    return directory.statics().stream().map(Receiver::id).toList();
+  }
+
+  /** For tests: the targets as deliveries see them now. */
+  Future<Map<String, Target>> targets() {
+    return directory.current(System.currentTimeMillis());
   }
 }

@@ -53,6 +53,11 @@ final class ClusterFixture implements AutoCloseable {
 
   /** A gateway in a child JVM, started and listening. */
   Process gatewayProcess() throws IOException {
+    return gatewayProcess(Map.of());
+  }
+
+  /** A gateway in a child JVM with {@code extra} settings on top of the usual ones. */
+  Process gatewayProcess(Map<Setting, Object> extra) throws IOException {
     Path log = Files.createTempFile("pg-gateway-", ".log");
     ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
         GatewayProcess.class.getName()).redirectErrorStream(true).redirectOutput(log.toFile())
@@ -60,6 +65,7 @@ final class ClusterFixture implements AutoCloseable {
     Gateway.settings(redis.url(), webex.baseUrl()).forEach((k, v) -> pb.environment().put(k.name(), String.valueOf(v)));
     pb.environment().remove("HTTP_PORT");
     pb.environment().put("HTTP_PORT", "0");
+    extra.forEach((k, v) -> pb.environment().put(k.name(), String.valueOf(v)));
     Process p = pb.start();
     processes.add(p);
     Await.until("child gateway started (log: " + log + ")", Duration.ofSeconds(30), () -> {

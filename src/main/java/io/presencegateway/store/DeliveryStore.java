@@ -1,0 +1,75 @@
+package io.presencegateway.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Pending webhook deliveries, their dead letters and their attempt log. With Redis the jobs live
+ * in a due-time sorted set that every instance claims from, so a restart loses nothing and a dead
+ * instance's jobs come due again when their claim (visibility timeout) runs out.
+ *
+ * <p><b>Latest state wins</b>, enforced here because several instances deliver: the store keeps,
+ * per (subscription, person), the newest event id with a pending job. A claim hands out only the
+ * people for whom the job is still that newest event (a job with none left is superseded and
+ * dropped), and never a person another live claim holds, so an older state cannot overtake a newer
+ * one on the wire. The per-person record is removed when the newest job for that person ends, so it
+ * stays as small as the queue.
+ */
+public interface DeliveryStore {
+
+  /**
+   * Durably writes new jobs, due now. A job whose id is already queued is left as it is (an event
+   * handed out twice after a crash does not restart its attempts).
+   */
+  Future<Void> enqueue(List<QueuedDelivery> jobs);
+
+  /**
+   * Claims up to {@code max} due jobs, at most {@code perSubscription} minus {@code inFlight.get(sub)}
+   * of any one subscription (a busy subscription's backlog stays in the store, where any instance
+   * can take it, instead of waiting in this one). Each claimed job counts one more attempt and is
+   * hidden for {@code leaseMs}: if it is neither finished nor rescheduled by then (its instance
+   * died) it comes due again.
+   */
+  Future<List<Claim>> claim(long nowMs, int max, long leaseMs, int perSubscription, Map<String, Integer> inFlight);
+
+  /** Delivered: the job goes, its people's claims are released. */
+  Future<Void> complete(Claim claim);
+
+  /** Failed, tries again at {@code dueAtMs}. */
+  Future<Void> retry(Claim claim, long dueAtMs);
+
+  /** Failed for the last time: moved to the subscription's dead letters with {@code reason}. */
+  Future<Void> deadLetter(Claim claim, String reason, long nowMs);
+
+  /** Dead letters of a subscription, oldest first (at most {@code max}). */
+  Future<List<JsonObject>> deadLetters(String subscriptionId, int max);
+
+  /** Puts every dead letter of the subscription back in the queue, due now; returns how many. */
+  Future<Integer> replayDeadLetters(String subscriptionId, long nowMs);
+
+  /** Drops everything of a subscription: jobs, dead letters, attempt log (it was deleted). */
+  Future<Void> dropSubscription(String subscriptionId);
+
+  /** Appends to the subscription's attempt log (bounded, newest kept). */
+  Future<Void> recordAttempt(String subscriptionId, JsonObject attempt);
+
+  /** The newest attempts of a subscription, newest first. */
+  Future<List<JsonObject>> attempts(String subscriptionId, int max);
+
+  /** Jobs queued (due or claimed), for tests and metrics. */
+  Future<Integer> pending();
+
+  /**
+   * A claimed job: the people still live in it (the others were superseded) and the number of
+   * this attempt.
+   */
+  record Claim(QueuedDelivery job, Set<String> livePersonKeys, int attempt) {
+    public Claim {
+      livePersonKeys = Set.copyOf(livePersonKeys);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.presencegateway.webhook;
+
+import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.store.DeliveryStore;
+import io.presencegateway.store.DeliveryStore.Claim;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Takes due jobs from the {@link DeliveryStore} and makes their attempts, on the webhook verticle's
+ * context. Isolation: each subscription has its own {@link WebhookSender} (own client, own small
+ * pool, per-attempt deadline) and at most {@link #MAX_IN_FLIGHT} attempts out; a claim never takes
+ * more than a subscription's free slots, so a hanging receiver's backlog waits in the store and the
+ * other subscriptions' jobs keep coming. A claim round runs after every enqueue and every finished
+ * attempt, and at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
+ */
+final class DeliveryWorker {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
+  static final int MAX_IN_FLIGHT = 4;
+  static final int CLAIM_MAX = 64;
+  static final long IDLE_POLL_MS = 100;
+
+  private final Vertx vertx;
+  private final DeliveryStore store;
+  private final SubscriptionDirectory directory;
+  private final RetryPolicy retry;
+  private final DeliveryLog log;
+  private final TargetGuard guard;
+  private final int timeoutMs;
+  /** How long a claim hides a job: a whole attempt (resolve, connect, answer) fits in it with room to spare. */
+  private final long leaseMs;
+  private final Map<String, WebhookSender> senders = new HashMap<>();
+  private final Map<String, Integer> inFlight = new HashMap<>();
+  private boolean claiming;
+  private boolean again;
+  private boolean stopped;
+  private long idleTimer = -1;
+
+  DeliveryWorker(Vertx vertx, DeliveryStore store, SubscriptionDirectory directory, RetryPolicy retry, DeliveryLog log,
+                 TargetGuard guard, int timeoutMs) {
+    this.vertx = vertx;
+    this.store = store;
+    this.directory = directory;
+    this.retry = retry;
+    this.log = log;
+    this.guard = guard;
+    this.timeoutMs = timeoutMs;
+    this.leaseMs = 2L * timeoutMs + 5_000;
+  }
+
+  /** Asks for a claim round now (a second ask during a round makes one more round after it). */
+  void wake() {
+    if (stopped) {
+      return;
+    }
+    if (claiming) {
+      again = true;
+      return;
+    }
+    claimRound();
+  }
+
+  private void claimRound() {
+    claiming = true;
+    again = false;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    long now = System.currentTimeMillis();
+    store.claim(now, CLAIM_MAX, leaseMs, MAX_IN_FLIGHT, Map.copyOf(inFlight))
+        .compose(claims -> claims.isEmpty() ? Future.succeededFuture(0) : startAll(claims, now))
+        .onComplete(ar -> {
+          claiming = false;
+          if (ar.failed()) {
+            LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
+          }
+          if (stopped) {
+            return;
+          }
+          if (again || (ar.succeeded() && ar.result() == CLAIM_MAX)) {
+            vertx.runOnContext(v -> wake());
+          } else {
+            idleTimer = vertx.setTimer(IDLE_POLL_MS, t -> {
+              idleTimer = -1;
+              wake();
+            });
+          }
+        });
+  }
+
+  private Future<Integer> startAll(List<Claim> claims, long now) {
+    return directory.current(now).map(targets -> {
+      claims.forEach(c -> start(c, targets.get(c.job().subscriptionId()), now));
+      closeUnused(targets);
+      return claims.size();
+    });
+  }
+
+  private void start(Claim claim, Target target, long now) {
+    if (target == null) {
+      settled(store.complete(claim)); // the subscription was deleted: nobody to deliver to
+      return;
+    }
+    if (!target.enabled()) {
+      settled(store.deadLetter(claim, "subscription disabled", now));
+      return;
+    }
+    PresenceEvent event = DeliveryPayload.decode(claim.job().eventId(), claim.job().payload());
+    Buffer body = DeliveryPayload.body(event, claim.livePersonKeys());
+    if (body == null) {
+      settled(store.complete(claim));
+      return;
+    }
+    inFlight.merge(target.id(), 1, Integer::sum);
+    sender(target.id()).send(target.receiver(), event.id(), event.orgId(), body)
+        .compose(outcome -> settle(claim, target, outcome))
+        .onComplete(ar -> {
+          inFlight.computeIfPresent(target.id(), (k, n) -> n <= 1 ? null : n - 1);
+          if (ar.failed()) {
+            // the claim runs out and the job comes due again: at-least-once, same webhook-id
+            LOG.warn("Recording the outcome of webhook job {} failed: {}", claim.job().id(), ar.cause().toString());
+          }
+          wake();
+        });
+  }
+
+  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o) {
+    long now = System.currentTimeMillis();
+    if (o.succeeded()) {
+      record(claim, target, o, -1);
+      return store.complete(claim).compose(v -> directory.succeeded(target));
+    }
+    if (o.gone()) {
+      record(claim, target, o, -1);
+      return store.deadLetter(claim, o.error(), now).compose(v -> directory.disable(target, "the receiver answered 410 Gone"));
+    }
+    OptionalLong delay = retry.nextDelayMs(claim.attempt(), o.retryAfter());
+    record(claim, target, o, delay.orElse(-1));
+    if (delay.isPresent()) {
+      LOG.warn("Webhook to {} ({}) failed: event {} attempt {}: {}; next attempt in {} ms", target.receiver().host(),
+          target.id(), claim.job().eventId(), claim.attempt(), o.error(), delay.getAsLong());
+      return store.retry(claim, now + delay.getAsLong()).compose(v -> directory.failed(target, now));
+    }
+    LOG.error("Webhook to {} ({}) failed: event {} attempt {}: {}; no attempts left, moved to dead letters",
+        target.receiver().host(), target.id(), claim.job().eventId(), claim.attempt(), o.error());
+    return store.deadLetter(claim, o.error(), now).compose(v -> directory.failed(target, now));
+  }
+
+  private void record(Claim claim, Target target, AttemptOutcome o, long nextRetryMs) {
+    DeliveryAttempt a = new DeliveryAttempt(target.id(), claim.job().eventId(), claim.attempt(), Instant.now(),
+        o.statusCode(), o.latencyMs(), o.error(), nextRetryMs);
+    log.add(a);
+    store.recordAttempt(target.id(), a.toJson())
+        .onFailure(e -> LOG.warn("Could not store a webhook attempt of {}: {}", target.id(), e.toString()));
+  }
+
+  private void settled(Future<Void> f) {
+    f.onFailure(e -> LOG.warn("Dropping a webhook job failed: {}", e.toString()));
+  }
+
+  /** The sender of a subscription, made on first use. */
+  WebhookSender sender(String subscriptionId) {
+    return senders.computeIfAbsent(subscriptionId, id -> new WebhookSender(vertx, guard, timeoutMs, MAX_IN_FLIGHT));
+  }
+
+  /** Frees the clients of subscriptions that were deleted and have nothing in flight. */
+  private void closeUnused(Map<String, Target> targets) {
+    List<String> gone = new ArrayList<>();
+    senders.keySet().stream().filter(id -> !targets.containsKey(id) && !inFlight.containsKey(id)).forEach(gone::add);
+    gone.forEach(id -> senders.remove(id).close());
+  }
+
+  Future<Void> stop() {
+    stopped = true;
+    if (idleTimer >= 0) {
+      vertx.cancelTimer(idleTimer);
+    }
+    return Future.all(senders.values().stream().map(WebhookSender::close).toList()).mapEmpty();
+  }
+}

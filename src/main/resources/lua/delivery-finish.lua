@@ -1,0 +1,33 @@
+-- Ends one claim of a webhook job. Releases the people it held, then by mode:
+--   retry: the job comes due again at ARGV[6];
+--   done:  the job goes, with the newest-event pointers it was the newest for;
+--   dead:  as done, and ARGV[6] (the dead letter) is appended to the subscription's list, capped at ARGV[7].
+-- KEYS[1] = {pg}:due ; ARGV = mode, job id, subscription, event id, live person keys csv, [due ms | dead letter], [cap]
+local mode, id, sub, ev, live = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local bk, lk, jk = '{pg}:busy:' .. sub, '{pg}:latest:' .. sub, '{pg}:job:' .. id
+
+for p in string.gmatch(live, '[^,]+') do
+  local h = redis.call('HGET', bk, p)
+  if h and string.sub(h, string.find(h, '|', 1, true) + 1) == id then
+    redis.call('HDEL', bk, p)
+  end
+end
+if mode == 'retry' then
+  if redis.call('EXISTS', jk) == 1 then
+    redis.call('ZADD', KEYS[1], ARGV[6], id)
+  end
+  return 1
+end
+if mode == 'dead' then
+  local dk = '{pg}:dlq:' .. sub
+  redis.call('RPUSH', dk, ARGV[6])
+  redis.call('LTRIM', dk, -tonumber(ARGV[7]), -1)
+end
+for p in string.gmatch(live, '[^,]+') do
+  if redis.call('HGET', lk, p) == ev then
+    redis.call('HDEL', lk, p)
+  end
+end
+redis.call('DEL', jk)
+redis.call('ZREM', KEYS[1], id)
+return 1

@@ -1,0 +1,183 @@
+package io.presencegateway.store;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.presencegateway.testsupport.Await.result;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What every {@link DeliveryStore} must do; run on memory and on a real Redis. */
+@ExtendWith(VertxExtension.class)
+abstract class DeliveryStoreContract {
+  static final String SUB = "sub_a";
+  static final long LEASE = 10_000;
+  protected DeliveryStore store;
+
+  protected abstract DeliveryStore newStore(Vertx vertx);
+
+  @BeforeEach
+  void open(Vertx vertx) {
+    store = newStore(vertx);
+  }
+
+  static QueuedDelivery job(String sub, String eventId, String... people) {
+    return QueuedDelivery.fresh(sub, eventId, List.of(people), "{\"e\":\"" + eventId + "\"}");
+  }
+
+  private List<DeliveryStore.Claim> claim(long now) {
+    return result(store.claim(now, 10, LEASE, 4, Map.of()));
+  }
+
+  private static long now() {
+    return System.currentTimeMillis();
+  }
+
+  @Test
+  void aJobIsClaimedOnceWithItsPayloadThenCompleted() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1", "p2"))));
+    List<DeliveryStore.Claim> first = claim(now());
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).job().payload()).isEqualTo("{\"e\":\"100-0\"}");
+    assertThat(first.get(0).livePersonKeys()).containsExactlyInAnyOrder("p1", "p2");
+    assertThat(first.get(0).attempt()).isEqualTo(1);
+    assertThat(claim(now())).as("hidden while claimed").isEmpty();
+
+    result(store.complete(first.get(0)));
+    assertThat(result(store.pending())).isZero();
+  }
+
+  @Test
+  void enqueueingTheSameJobTwiceKeepsOneJobAndItsAttempts() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    DeliveryStore.Claim c = claim(now()).get(0);
+    result(store.retry(c, now()));
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    assertThat(result(store.pending())).isEqualTo(1);
+    assertThat(claim(now()).get(0).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aNewerStateOfAPersonSupersedesTheOlderJob() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1", "p2"))));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    List<DeliveryStore.Claim> claims = claim(now());
+    assertThat(claims).extracting(c -> c.job().eventId()).containsExactly("100-0", "200-0");
+    assertThat(claims.get(0).livePersonKeys()).containsExactly("p2"); // p1 of the old event is superseded
+    assertThat(claims.get(1).livePersonKeys()).containsExactly("p1");
+  }
+
+  @Test
+  void aJobWhosePeopleAllHaveNewerStatesIsDropped() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("200-0");
+    assertThat(result(store.pending())).isEqualTo(1);
+  }
+
+  @Test
+  void anOlderEventQueuedLateDoesNotMoveTheNewestStateBack() {
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("200-0");
+  }
+
+  @Test
+  void aPersonOnTheWireHoldsBackTheNextJobForThatPerson() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    DeliveryStore.Claim old = claim(now()).get(0);
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"), job(SUB, "201-0", "p9"))));
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("201-0");
+
+    result(store.retry(old, now())); // the old attempt failed; its person is free, the old job superseded
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("200-0");
+  }
+
+  @Test
+  void aClaimThatIsNeverFinishedComesDueAgainAfterTheLease() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    long t = now();
+    assertThat(claim(t)).hasSize(1);
+    assertThat(claim(t + LEASE - 1)).isEmpty();
+    List<DeliveryStore.Claim> again = claim(t + LEASE + 1);
+    assertThat(again).hasSize(1);
+    assertThat(again.get(0).attempt()).isEqualTo(2);
+  }
+
+  @Test
+  void aRetryComesDueAtItsTime() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    long t = now();
+    result(store.retry(claim(t).get(0), t + 5_000));
+    assertThat(claim(t + 4_000)).isEmpty();
+    assertThat(claim(t + 5_000)).hasSize(1);
+  }
+
+  @Test
+  void aClaimTakesNoMoreThanTheFreeSlotsOfASubscription() {
+    for (int i = 0; i < 6; i++) {
+      result(store.enqueue(List.of(job(SUB, (100 + i) + "-0", "p" + i))));
+    }
+    result(store.enqueue(List.of(job("sub_b", "300-0", "p1"))));
+    List<DeliveryStore.Claim> claims = result(store.claim(now(), 10, LEASE, 4, Map.of(SUB, 3)));
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).containsExactlyInAnyOrder(SUB, "sub_b");
+  }
+
+  @Test
+  void deadLettersAreListedAndCanBeReplayed() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    result(store.deadLetter(claim(now()).get(0), "HTTP 500", now()));
+    assertThat(result(store.pending())).isZero();
+    List<JsonObject> dead = result(store.deadLetters(SUB, 10));
+    assertThat(dead).hasSize(1);
+    assertThat(dead.get(0).getString("eventId")).isEqualTo("100-0");
+    assertThat(dead.get(0).getString("reason")).isEqualTo("HTTP 500");
+
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(1);
+    assertThat(result(store.deadLetters(SUB, 10))).isEmpty();
+    List<DeliveryStore.Claim> again = claim(now());
+    assertThat(again).hasSize(1);
+    assertThat(again.get(0).attempt()).isEqualTo(1);
+    assertThat(again.get(0).job().payload()).isEqualTo("{\"e\":\"100-0\"}");
+  }
+
+  @Test
+  void theNewestStateRecordGoesWithItsJobSoNothingIsLeftBehind() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    DeliveryStore.Claim newest = claim(now()).get(0);
+    result(store.complete(newest));
+    assertThat(result(store.pending())).isZero();
+    // a fresh event for the same person is live again (the record was trimmed, not stuck on 200-0)
+    result(store.enqueue(List.of(job(SUB, "300-0", "p1"))));
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("300-0");
+  }
+
+  @Test
+  void droppingASubscriptionRemovesItsJobsDeadLettersAndLog() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"), job(SUB, "101-0", "p2"), job("sub_b", "100-0", "p1"))));
+    result(store.recordAttempt(SUB, new JsonObject().put("n", 1)));
+    result(store.dropSubscription(SUB));
+    assertThat(result(store.attempts(SUB, 10))).isEmpty();
+    assertThat(claim(now())).extracting(c -> c.job().subscriptionId()).containsExactly("sub_b");
+  }
+
+  @Test
+  void theAttemptLogKeepsTheNewestFirst() {
+    for (int i = 0; i < 3; i++) {
+      result(store.recordAttempt(SUB, new JsonObject().put("n", i)));
+    }
+    assertThat(result(store.attempts(SUB, 2))).extracting(j -> j.getInteger("n")).containsExactly(2, 1);
+  }
+
+  static Set<String> ids(List<DeliveryStore.Claim> claims) {
+    return Set.copyOf(claims.stream().map(c -> c.job().id()).toList());
+  }
+}
