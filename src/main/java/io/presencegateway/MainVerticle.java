@@ -50,7 +50,8 @@ public class MainVerticle extends VerticleBase {
     registerCodec();
     return Stores.create(vertx, config.store())
         .compose(store -> {
-          services = new GatewayServices(config, store, new PollStatus());
+          services = new GatewayServices(config, store, new PollStatus(), Stores.watchlist(vertx, config.store()),
+              Stores.upstream(vertx, config.store()));
           return upstream(config);
         })
         .compose(webex -> deploy(new LogRelayVerticle(services.store())).map(webex))
@@ -64,7 +65,8 @@ public class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return services == null ? Future.succeededFuture() : services.store().close();
+    return services == null ? Future.succeededFuture()
+        : Future.join(services.watchlist().close(), services.upstream().close(), services.store().close()).mapEmpty();
   }
 
   /** The Webex settings the poller uses: the simulator's address when it is the source. */

@@ -1,6 +1,7 @@
 package io.presencegateway.http;
 
 import io.presencegateway.GatewayServices;
+import io.presencegateway.poll.WatchlistEditor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -48,7 +49,9 @@ public final class HttpVerticle extends VerticleBase {
     return List.of(
         new PresenceApi(services.store()),
         new StatusMessageApi(services.store()),
-        new HealthApi(vertx, services)
+        new HealthApi(vertx, services),
+        new WatchlistApi(new WatchlistEditor(services.watchlist(), services.config().webex().watch(), services.config().upstream().watchMax())),
+        new PeopleDirectoryApi(services.store())
     );
   }
 
