@@ -119,12 +119,22 @@ class WebexAccessTest {
   }
 
   @Test
-  void tokensAreRefreshedAheadOfExpiryWithoutA401(Vertx vertx, VertxTestContext ctx) {
-    withBaseline(start(vertx, OAUTH, Map.of(), 1))
+  void tokensAreRefreshedAtAbout80PercentOfTheirLifeWithoutA401(Vertx vertx, VertxTestContext ctx) {
+    withBaseline(start(vertx, OAUTH, Map.of(), 2))
         .compose(rig -> rig.until("three refreshes", () -> rig.sim.oauthState().map(s -> s.getInteger("refreshes") >= 3))
             .compose(x -> rig.sim.requests()))
         .onComplete(ctx.succeeding(log -> ctx.verify(() -> {
-          assertThat(statuses(log, 401)).as("refreshed at ~80 % of expires_in, before Webex refuses it").isZero();
+          assertThat(statuses(log, 401)).as("refreshed before Webex refuses the token").isZero();
+          List<Long> refreshes = new ArrayList<>();
+          log.forEach(o -> {
+            if (((JsonObject) o).getString("path").equals("/v1/access_token")) {
+              refreshes.add(((JsonObject) o).getLong("timeMs"));
+            }
+          });
+          for (int i = 1; i < refreshes.size(); i++) {
+            assertThat(refreshes.get(i) - refreshes.get(i - 1)).as("~80 % of expires_in = 1.6 s, plus at most a cycle")
+                .isBetween(1500L, 1950L);
+          }
           ctx.completeNow();
         })));
   }
@@ -236,6 +246,35 @@ class WebexAccessTest {
       assertThat(log.getJsonObject(log.size() - 1).getString("path")).startsWith("/v1/people?max=");
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void withDebounceAFlapEmitsNothingAndALastingChangeEmitsOnce(Vertx vertx, VertxTestContext ctx) {
+    withBaseline(start(vertx, GatewayConfig.Oauth.none(), Map.of(Setting.POLL_DEBOUNCE_MS, "800"), 3600))
+        .compose(rig -> rig.sim.putPerson(ANA, new JsonObject().put("status", "call"))
+            .compose(x -> cycles(rig, 2))
+            .compose(x -> rig.sim.putPerson(ANA, new JsonObject().put("status", "active")))
+            .compose(x -> pause(vertx, 1500))
+            .compose(x -> rig.events())
+            .map(events -> {
+              ctx.verify(() -> assertThat(events).as("active -> call -> active inside the window").isEmpty());
+              return events;
+            })
+            .compose(x -> rig.sim.putPerson(BEN, new JsonObject().put("status", "meeting")))
+            .map(x -> System.currentTimeMillis())
+            .compose(changedAt -> rig.until("Ben's lasting change", () -> rig.events().map(e -> e.size() == 1))
+                .compose(x -> pause(vertx, 1000))
+                .compose(x -> rig.events())
+                .map(events -> {
+                  ctx.verify(() -> {
+                    assertThat(events).hasSize(1);
+                    assertThat(events.get(0).items()).extracting(PersonState::status).containsExactly("meeting");
+                    long late = EventId.parse(events.get(0).id()).orElseThrow().millis() - changedAt;
+                    assertThat(late).as("held for the window, released soon after").isBetween(800L, 800L + 4L * INTERVAL);
+                  });
+                  return events;
+                })))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   private static Future<Void> cycles(Rig rig, int n) {
