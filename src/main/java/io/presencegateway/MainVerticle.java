@@ -51,7 +51,8 @@ public class MainVerticle extends VerticleBase {
     registerCodec();
     return Stores.create(vertx, config.store())
         .compose(store -> {
-          services = new GatewayServices(config, store, new PollStatus(), WebhookStores.create(vertx, config.store()));
+          services = new GatewayServices(config, store, new PollStatus(), WebhookStores.create(vertx, config.store()),
+              Stores.watchlist(vertx, config.store()), Stores.upstream(vertx, config.store()));
           return upstream(config);
         })
         .compose(webex -> deploy(new LogRelayVerticle(services.store())).map(webex))
@@ -65,7 +66,9 @@ public class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return services == null ? Future.succeededFuture() : Future.join(services.webhooks().close(), services.store().close());
+    return services == null ? Future.succeededFuture()
+        : Future.join(services.webhooks().close(), services.watchlist().close(), services.upstream().close(),
+            services.store().close()).mapEmpty();
   }
 
   /** The Webex settings the poller uses: the simulator's address when it is the source. */

@@ -18,7 +18,7 @@ import java.util.Set;
  * {@code toString()}.
  */
 public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, Webhooks webhooks,
-                            Simulator simulator, Store store, Channels channels) {
+                            Simulator simulator, Store store, Channels channels, Oauth oauth, Upstream upstream) {
 
   public enum Source { SIMULATOR, WEBEX }
 
@@ -50,6 +50,35 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
   }
 
   public record Poll(int intervalMs, int maxBackoffMs, int leaseTtlMs) { }
+
+  /** OAuth refresh credentials; {@link #enabled()} when all three are set. Secrets stay out of toString. */
+  public record Oauth(String clientId, String clientSecret, String refreshToken) {
+    public static Oauth none() {
+      return new Oauth("", "", "");
+    }
+
+    public boolean enabled() {
+      return !clientId.isEmpty() && !clientSecret.isEmpty() && !refreshToken.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Oauth[" + (enabled() ? "clientId=" + clientId + ", secret=***, refreshToken=***" : "off") + "]";
+    }
+  }
+
+  /**
+   * How the watch set is read and filtered.
+   *
+   * @param personGetMax explicit lists up to this size use per-person GETs, longer ones the org list
+   * @param watchMax     most ids an explicit watch list may hold
+   * @param debounceMs   flap filter window, 0 = off
+   */
+  public record Upstream(int personGetMax, int watchMax, int debounceMs) {
+    public static Upstream defaults() {
+      return new Upstream(25, 5000, 0);
+    }
+  }
 
   /** Limits of the SSE and WebSocket channels. */
   public record Channels(int maxConnections, int sseHeartbeatMs, int wsPingMs, int clientBufferBytes,
@@ -99,14 +128,28 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
         new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000), p.integer(Setting.REDIS_TIMEOUT_MS, 50, 600_000)),
         new Channels(p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
             p.integer(Setting.WS_PING_MS, 100, 25_000), p.integer(Setting.CLIENT_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
-            p.list(Setting.CORS_ORIGINS)));
+            p.list(Setting.CORS_ORIGINS)),
+        oauth(p),
+        new Upstream(p.integer(Setting.WEBEX_PERSON_GET_MAX, 0, 10_000), p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000),
+            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)));
+  }
+
+  private static Oauth oauth(SettingParser p) {
+    Oauth oauth = new Oauth(p.text(Setting.WEBEX_CLIENT_ID), p.text(Setting.WEBEX_CLIENT_SECRET), p.text(Setting.WEBEX_REFRESH_TOKEN));
+    boolean any = !oauth.clientId().isEmpty() || !oauth.clientSecret().isEmpty() || !oauth.refreshToken().isEmpty();
+    if (any && !oauth.enabled()) {
+      Setting missing = oauth.clientId().isEmpty() ? Setting.WEBEX_CLIENT_ID
+          : oauth.clientSecret().isEmpty() ? Setting.WEBEX_CLIENT_SECRET : Setting.WEBEX_REFRESH_TOKEN;
+      throw new ConfigException(missing, "is required with the other OAuth settings (WEBEX_CLIENT_ID, WEBEX_CLIENT_SECRET, WEBEX_REFRESH_TOKEN)");
+    }
+    return oauth;
   }
 
   private static Webex webex(SettingParser p, Source source) {
     URI base = p.httpUrl(Setting.WEBEX_BASE_URL, false);
     String token = p.text(Setting.WEBEX_TOKEN);
-    if (source == Source.WEBEX && token.isEmpty()) {
-      throw new ConfigException(Setting.WEBEX_TOKEN, "is required when SOURCE=webex");
+    if (source == Source.WEBEX && token.isEmpty() && !oauth(p).enabled()) {
+      throw new ConfigException(Setting.WEBEX_TOKEN, "is required when SOURCE=webex (or set WEBEX_CLIENT_ID, WEBEX_CLIENT_SECRET and WEBEX_REFRESH_TOKEN)");
     }
     return new Webex(base, token, watch(p), p.integer(Setting.WEBEX_PAGE_SIZE, 1, 1000),
         p.integer(Setting.WEBEX_MAX_PAGES, 1, 100_000), p.integer(Setting.WEBEX_CONCURRENCY, 1, 256),
@@ -119,6 +162,9 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     List<String> ids = p.list(Setting.WEBEX_WATCH);
     if (ids.isEmpty() || (ids.size() == 1 && ids.get(0).equalsIgnoreCase("org"))) {
       return Watch.wholeOrg();
+    }
+    if (ids.size() > p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000)) {
+      throw new ConfigException(Setting.WEBEX_WATCH, "holds " + ids.size() + " ids, more than WEBEX_WATCH_MAX");
     }
     for (String id : ids) {
       if (!PersonIds.isValid(id)) {

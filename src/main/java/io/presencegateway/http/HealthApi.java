@@ -59,11 +59,20 @@ public final class HealthApi implements RouteMount {
 
   Status pollerStatus(PollStatus poll, Instant now) {
     JsonObject data = new JsonObject().put("leader", poll.leader());
+    if (poll.stoppedReason() != null) {
+      return Status.KO(data.put("role", "stopped").put("error", "polling stopped: " + poll.stoppedReason()));
+    }
     if (!poll.leader()) {
       return Status.OK(data.put("role", "standby"));
     }
     Instant last = poll.lastSuccess();
     Duration bound = staleAfter(poll);
+    Instant throttledUntil = poll.throttledUntil();
+    data.put("effectiveIntervalMs", poll.effectiveIntervalMs())
+        .put("throttled", throttledUntil != null && throttledUntil.isAfter(now))
+        .put("throttledUntil", throttledUntil == null ? null : throttledUntil.toString())
+        .put("callsLastCycle", poll.lastCycleCalls()).put("upstreamCalls", poll.upstreamCalls())
+        .put("watch", poll.watchingOrg() ? "org" : poll.watchedIds() + " ids");
     if (poll.unauthorized()) {
       return Status.KO(data.put("error", "upstream refuses the token (401)"));
     }

@@ -3,6 +3,7 @@ package io.presencegateway.http;
 import io.presencegateway.GatewayServices;
 import io.presencegateway.sse.SseChannel;
 import io.presencegateway.ws.WsChannel;
+import io.presencegateway.poll.WatchlistEditor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -59,7 +60,9 @@ public final class HttpVerticle extends VerticleBase {
         new PresenceApi(services.store()),
         new StatusMessageApi(services.store()),
         new HealthApi(vertx, services),
-        new SubscriptionApi(vertx, services)
+        new SubscriptionApi(vertx, services),
+        new WatchlistApi(new WatchlistEditor(services.watchlist(), services.config().webex().watch(), services.config().upstream().watchMax())),
+        new PeopleDirectoryApi(services.store())
     );
   }
 

@@ -14,6 +14,11 @@ public final class PollStatus {
   private volatile long effectiveIntervalMs;
   private volatile boolean unauthorized;
   private volatile int watched;
+  private volatile String stoppedReason;
+  private volatile long lastCycleCalls;
+  private volatile long upstreamCalls;
+  private volatile boolean watchingOrg = true;
+  private volatile int watchedIds;
 
   public boolean leader() {
     return leader;
@@ -67,5 +72,43 @@ public final class PollStatus {
 
   public int watched() {
     return watched;
+  }
+
+  /** Why polling stopped for good on this instance (an operator must act), or null while it runs. */
+  public String stoppedReason() {
+    return stoppedReason;
+  }
+
+  public void stopped(String reason) {
+    stoppedReason = reason;
+  }
+
+  /** Upstream calls of the last cycle that called upstream. */
+  public long lastCycleCalls() {
+    return lastCycleCalls;
+  }
+
+  /** Upstream calls since start (a counter for metrics). */
+  public long upstreamCalls() {
+    return upstreamCalls;
+  }
+
+  public void cycleCalls(long calls) {
+    lastCycleCalls = calls;
+    upstreamCalls += calls; // single writer: the poller's event loop
+  }
+
+  public boolean watchingOrg() {
+    return watchingOrg;
+  }
+
+  /** Ids of the explicit watch list (0 in org mode). */
+  public int watchedIds() {
+    return watchedIds;
+  }
+
+  public void watchList(boolean org, int ids) {
+    watchingOrg = org;
+    watchedIds = ids;
   }
 }

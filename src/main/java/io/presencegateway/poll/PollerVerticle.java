@@ -22,6 +22,12 @@ import java.util.UUID;
  * result atomically with its fencing token. The store appends the events and the log relay
  * publishes them: this verticle never touches the bus.
  *
+ * <p>Each cycle reads the watch list from the store (edited at run time through {@code /v1/watchlist},
+ * shared by every instance), so an edit is picked up by the next cycle of whichever instance polls.
+ * Every Webex call, token refreshes included, passes one {@link UpstreamGate}. A throttle pauses the
+ * gate, widens the interval step by step and is written to the store, so that a poller taking over
+ * after a failover respects it too. A token that cannot be refreshed stops polling for good.
+ *
  * <p>While throttled or backing off, the timer keeps ticking at most every third of the lease TTL
  * so that the lease stays held (no other instance steps in and calls upstream during a
  * Retry-After), but no upstream call is made before the pause has elapsed.
@@ -31,22 +37,40 @@ public final class PollerVerticle extends VerticleBase {
 
   private final GatewayServices services;
   private final GatewayConfig.Webex webex;
+  private final GatewayConfig.Oauth oauth;
   private final String instanceId = "poller-" + UUID.randomUUID();
   private WebexClient client;
+  private UpstreamGate gate;
+  private WatchlistEditor watchlist;
+  private Debouncer debouncer;
   private PollPacing pacing;
   private long timerId = -1;
   private long upstreamAllowedAt;
   private boolean stopped;
+  private boolean halted;
 
+  /** OAuth refresh when SOURCE=webex and the three OAuth settings are given, else the fixed token of {@code webex}. */
   public PollerVerticle(GatewayServices services, GatewayConfig.Webex webex) {
+    this(services, webex, services.config().source() == GatewayConfig.Source.WEBEX ? services.config().oauth()
+        : GatewayConfig.Oauth.none());
+  }
+
+  public PollerVerticle(GatewayServices services, GatewayConfig.Webex webex, GatewayConfig.Oauth oauth) {
     this.services = services;
     this.webex = webex;
+    this.oauth = oauth;
   }
 
   @Override
   public Future<?> start() {
-    GatewayConfig.Poll poll = services.config().poll();
-    client = new WebexClient(vertx, webex);
+    GatewayConfig config = services.config();
+    GatewayConfig.Poll poll = config.poll();
+    gate = new UpstreamGate(webex.concurrency());
+    client = new WebexClient(vertx, webex, gate, config.upstream().personGetMax());
+    client.useTokens(oauth.enabled() ? new OauthTokens(vertx, client.http(), gate, services.upstream(), webex, oauth)
+        : TokenSource.fixed(webex.token()));
+    watchlist = new WatchlistEditor(services.watchlist(), webex.watch(), config.upstream().watchMax());
+    debouncer = new Debouncer(config.upstream().debounceMs());
     pacing = new PollPacing(poll.intervalMs(), poll.maxBackoffMs());
     services.pollStatus().effectiveIntervalMs(pacing.effectiveIntervalMs());
     schedule(1);
@@ -66,7 +90,7 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private void schedule(long delayMs) {
-    if (!stopped) {
+    if (!stopped && !halted) {
       timerId = vertx.setTimer(Math.max(1, delayMs), t -> cycle());
     }
   }
@@ -87,22 +111,38 @@ public final class PollerVerticle extends VerticleBase {
     if (wait > 0) {
       return Future.succeededFuture(Math.min(wait, leaseKeepAliveMs()));
     }
-    return pollUpstream(lease.getAsLong());
+    return services.upstream().throttledUntil().compose(until -> {
+      if (until > System.currentTimeMillis()) {
+        // another instance was throttled (we may have just taken over): honour its deadline
+        gate.pauseUntil(until);
+        services.pollStatus().throttledUntil(Instant.ofEpochMilli(until));
+        return Future.succeededFuture(pauseUpstream(until - System.currentTimeMillis()));
+      }
+      return pollUpstream(lease.getAsLong());
+    });
   }
 
-  /** observe → diff against stored state and messages → one atomic apply. A failure applies nothing. */
+  /** watch list → observe → diff against stored state and messages → one atomic apply. A failure applies nothing. */
   private Future<Long> pollUpstream(long fencingToken) {
     long callsBefore = client.requestCount();
-    return client.observe(webex.watch())
+    return watchlist.current()
+        .compose(watch -> {
+          services.pollStatus().watchList(watch.org(), watch.ids().size());
+          return client.observe(watch);
+        })
         .compose(observation -> diff(observation)
             .compose(diff -> apply(fencingToken, diff))
             .map(events -> {
+              long calls = client.requestCount() - callsBefore;
+              services.pollStatus().cycleCalls(calls);
               LOG.debug("Poll cycle: {} upstream call(s), {} people seen, {} event(s) appended",
-                  client.requestCount() - callsBefore, observation.people().size(), events);
+                  calls, observation.people().size(), events);
               return succeeded(observation);
             }))
         .recover(e -> {
-          LOG.debug("Poll cycle failed after {} upstream call(s)", client.requestCount() - callsBefore);
+          long calls = client.requestCount() - callsBefore;
+          services.pollStatus().cycleCalls(calls);
+          LOG.debug("Poll cycle failed after {} upstream call(s)", calls);
           return Future.succeededFuture(failed(e));
         })
         .map(this::pauseUpstream);
@@ -110,7 +150,7 @@ public final class PollerVerticle extends VerticleBase {
 
   private Future<PresenceDiff.Result> diff(Observation observation) {
     return store().statusMessages().compose(messages -> store().states()
-        .map(states -> PresenceDiff.compute(states, observation, messages)));
+        .map(states -> PresenceDiff.compute(states, debouncer.filter(observation, states, System.currentTimeMillis()), messages)));
   }
 
   private Future<Integer> apply(long fencingToken, PresenceDiff.Result diff) {
@@ -145,6 +185,9 @@ public final class PollerVerticle extends VerticleBase {
       status.failed("cycle failed: " + e.getMessage(), false);
       return pacing.afterFailure();
     }
+    if (upstream.kind() == UpstreamException.Kind.TOKEN_REVOKED) {
+      return halt(upstream.getMessage());
+    }
     status.failed(upstream.getMessage(), upstream.kind() == UpstreamException.Kind.UNAUTHORIZED);
     return switch (upstream.kind()) {
       case THROTTLED -> throttled(upstream.retryAfter());
@@ -155,9 +198,27 @@ public final class PollerVerticle extends VerticleBase {
 
   private long throttled(Duration retryAfter) {
     long delay = pacing.afterThrottle(retryAfter);
+    long until = System.currentTimeMillis() + retryAfter.toMillis();
+    gate.pauseUntil(until);
+    services.upstream().throttleUntil(until)
+        .onFailure(e -> LOG.warn("Could not share the throttle deadline through the store: {}", e.getMessage()));
     services.pollStatus().throttledUntil(Instant.now().plusMillis(delay));
     services.pollStatus().effectiveIntervalMs(pacing.effectiveIntervalMs());
     return delay;
+  }
+
+  /**
+   * Polling cannot go on without an operator (the token source logged what to do): no more cycles on
+   * this instance, readiness reports the reason, and the lease is given up.
+   */
+  private long halt(String reason) {
+    halted = true;
+    PollStatus status = services.pollStatus();
+    status.failed(reason, true);
+    status.stopped(reason);
+    status.leader(false);
+    store().releaseLease(instanceId).onFailure(e -> LOG.debug("Lease release after stop failed: {}", e.getMessage()));
+    return 0;
   }
 
   /** No upstream call before {@code delay} has passed; the timer may tick earlier to keep the lease. */

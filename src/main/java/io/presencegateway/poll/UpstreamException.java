@@ -14,6 +14,8 @@ public final class UpstreamException extends RuntimeException {
     THROTTLED,
     /** 401: the token is invalid or expired. */
     UNAUTHORIZED,
+    /** the OAuth refresh token was refused (invalid_grant) or refreshing kept failing: an operator must act. */
+    TOKEN_REVOKED,
     /** another 5xx. */
     SERVER_ERROR,
     /** no answer within the request timeout. */

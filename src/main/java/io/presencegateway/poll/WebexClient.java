@@ -1,6 +1,7 @@
 package io.presencegateway.poll;
 
 import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.event.PersonIds;
 import io.presencegateway.poll.UpstreamException.Kind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -37,13 +38,29 @@ public final class WebexClient {
   private static final Logger LOG = LoggerFactory.getLogger(WebexClient.class);
   private static final int MAX_LOGGED_MESSAGE = 200;
 
+  /** Explicit lists up to this size use per-person GETs when no threshold is configured. */
+  static final int DEFAULT_PERSON_GET_MAX = 25;
+  /** A page that times out at the gateway (504) is asked again with half the size, at most this often. */
+  static final int MAX_PAGE_SHRINKS = 6;
+
   private final GatewayConfig.Webex config;
   private final WebClient client;
   private final String base;
-  private long requests;
+  private final UpstreamGate gate;
+  private final int personGetMax;
+  private TokenSource tokens;
 
+  /** A client with the fixed token of {@code config}, its own limiter and the default threshold. */
   public WebexClient(Vertx vertx, GatewayConfig.Webex config) {
+    this(vertx, config, new UpstreamGate(config.concurrency()), DEFAULT_PERSON_GET_MAX);
+    useTokens(TokenSource.fixed(config.token()));
+  }
+
+  /** Call {@link #useTokens} before the first observation. */
+  public WebexClient(Vertx vertx, GatewayConfig.Webex config, UpstreamGate gate, int personGetMax) {
     this.config = config;
+    this.gate = gate;
+    this.personGetMax = personGetMax;
     this.client = WebClient.create(vertx,
         new WebClientOptions().setUserAgent("presence-gateway").setFollowRedirects(false),
         new PoolOptions().setHttp1MaxSize(Math.max(5, config.concurrency())));
@@ -51,30 +68,73 @@ public final class WebexClient {
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  /** One cycle's read of the watch set; fails with an {@link UpstreamException} when it cannot be trusted. */
+  public void useTokens(TokenSource source) {
+    this.tokens = source;
+  }
+
+  /** The HTTP client, shared with the token refresh so that both use one pool. */
+  public WebClient http() {
+    return client;
+  }
+
+  /**
+   * One cycle's read of the watch set, with the cheapest call pattern: the paged org list for the
+   * whole org and for explicit lists longer than {@code WEBEX_PERSON_GET_MAX} (filtered here), per-person
+   * GETs for shorter lists. Fails with an {@link UpstreamException} when it cannot be trusted.
+   */
   public Future<Observation> observe(GatewayConfig.Watch watch) {
-    return watch.org() ? new OrgListing().page(URI.create(base + "/people?max=" + config.pageSize()))
-        : new PersonFanOut(watch.ids()).run();
+    if (watch.org()) {
+      return new OrgListing().page(firstPage());
+    }
+    if (watch.ids().size() > personGetMax) {
+      Set<String> keys = new HashSet<>();
+      watch.ids().forEach(id -> keys.add(PersonIds.key(id)));
+      return new OrgListing().page(firstPage()).map(all -> new Observation(
+          all.people().stream().filter(p -> keys.contains(PersonIds.key(p.id()))).toList(), all.gone(), all.complete()));
+    }
+    return new PersonFanOut(watch.ids()).run();
+  }
+
+  private URI firstPage() {
+    return URI.create(base + "/people?max=" + config.pageSize());
   }
 
   /** Requests sent so far (the poller logs the difference per cycle). */
   public long requestCount() {
-    return requests;
+    return gate.calls();
   }
 
   public void close() {
     client.close();
   }
 
-  /** GET with the token and the timeout; an answer of any status succeeds, no answer fails typed. */
+  /**
+   * GET through the limiter with the current token; on a 401 the token source gets one chance to
+   * supply a fresh token and the same GET is replayed once. An answer of any status succeeds, no
+   * answer fails typed.
+   */
   private Future<HttpResponse<Buffer>> get(URI url) {
-    requests++;
-    return client.getAbs(url.toString())
-        .putHeader("Authorization", "Bearer " + config.token())
+    return tokens.token().compose(token -> send(url, token).compose(response -> response.statusCode() != 401
+        ? Future.succeededFuture(response)
+        : tokens.afterRejection(token).transform(fresh -> fresh.succeeded() ? send(url, fresh.result())
+            : keepRejection(fresh.cause(), response))));
+  }
+
+  /** The refresh failed: a revoked source says so, anything else leaves the original 401 to report. */
+  private static Future<HttpResponse<Buffer>> keepRejection(Throwable refreshFailure, HttpResponse<Buffer> response) {
+    if (refreshFailure instanceof UpstreamException u && u.kind() != Kind.UNAUTHORIZED) {
+      return Future.failedFuture(u);
+    }
+    return Future.succeededFuture(response);
+  }
+
+  private Future<HttpResponse<Buffer>> send(URI url, String token) {
+    return gate.call(() -> client.getAbs(url.toString())
+        .putHeader("Authorization", "Bearer " + token)
         .putHeader("Accept", "application/json")
         .timeout(config.timeoutMs())
         .send()
-        .recover(e -> Future.failedFuture(transportFailure(url, e)));
+        .recover(e -> Future.failedFuture(transportFailure(url, e))));
   }
 
   private UpstreamException transportFailure(URI url, Throwable e) {
@@ -143,6 +203,7 @@ public final class WebexClient {
   private final class OrgListing {
     private final List<ObservedPerson> people = new ArrayList<>();
     private final Set<String> visited = new HashSet<>();
+    private int shrinks;
 
     Future<Observation> page(URI url) {
       if (visited.size() >= config.maxPages()) {
@@ -151,6 +212,13 @@ public final class WebexClient {
       }
       visited.add(url.toString());
       return get(url).compose(response -> {
+        if (response.statusCode() == 504 && shrinks < MAX_PAGE_SHRINKS && smaller(url) != null) {
+          shrinks++;
+          URI retry = smaller(url);
+          LOG.info("Webex answered 504 on GET {}; asking again for a smaller page ({}). TrackingID {}", url.getPath(),
+              retry.getRawQuery().replaceAll(".*(max=\\d+).*", "$1"), response.getHeader("TrackingID"));
+          return page(retry);
+        }
         if (response.statusCode() != 200) {
           return Future.failedFuture(failure(url, response));
         }
@@ -193,6 +261,21 @@ public final class WebexClient {
       }
       return page(next);
     }
+  }
+
+  /** The same page with half its {@code max} (a 504 on a list = ask for smaller pages), or null when it is 1. */
+  static URI smaller(URI url) {
+    String query = url.getRawQuery() == null ? "" : url.getRawQuery();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(^|&)max=(\\d+)").matcher(query);
+    if (!m.find()) {
+      return URI.create(url + (query.isEmpty() ? "?" : "&") + "max=50");
+    }
+    long max = Long.parseLong(m.group(2));
+    if (max <= 1) {
+      return null;
+    }
+    String newQuery = query.substring(0, m.start(2)) + Math.max(1, max / 2) + query.substring(m.end(2));
+    return URI.create(url.getScheme() + "://" + url.getRawAuthority() + url.getRawPath() + "?" + newQuery);
   }
 
   private static boolean sameOrigin(URI a, URI b) {
@@ -260,7 +343,7 @@ public final class WebexClient {
     private Future<Void> note(Throwable e) {
       UpstreamException error = e instanceof UpstreamException u ? u : UpstreamException.of(Kind.BAD_RESPONSE, String.valueOf(e));
       errors.add(error);
-      if (error.kind() == Kind.THROTTLED || error.kind() == Kind.UNAUTHORIZED) {
+      if (error.kind() == Kind.THROTTLED || error.kind() == Kind.UNAUTHORIZED || error.kind() == Kind.TOKEN_REVOKED) {
         fatal = error;
       }
       return Future.succeededFuture();

@@ -27,11 +27,13 @@ final class ControlApi {
   private final SimulatedOrg org;
   private final FaultInjector faults;
   private final RequestLog requests;
+  private final SimulatedAuth auth;
 
-  ControlApi(SimulatedOrg org, FaultInjector faults, RequestLog requests) {
+  ControlApi(SimulatedOrg org, FaultInjector faults, RequestLog requests, SimulatedAuth auth) {
     this.org = org;
     this.faults = faults;
     this.requests = requests;
+    this.auth = auth;
   }
 
   void mount(Router router) {
@@ -43,6 +45,12 @@ final class ControlApi {
     router.post(BASE + "/faults").handler(this::addFault);
     router.delete(BASE + "/faults").handler(ctx -> {
       faults.clear();
+      ctx.response().setStatusCode(204).end();
+    });
+    router.get(BASE + "/oauth").handler(ctx -> ok(ctx, 200, auth.toJson()));
+    router.put(BASE + "/oauth").handler(this::putOauth);
+    router.post(BASE + "/oauth/expire").handler(ctx -> {
+      auth.expireAll();
       ctx.response().setStatusCode(204).end();
     });
     router.get(BASE + "/requests").handler(ctx -> ok(ctx, 200, new JsonObject().put("items", requests.toJson())));
@@ -74,6 +82,31 @@ final class ControlApi {
     } catch (IllegalArgumentException e) {
       error(ctx, 400, "bad_request", e.getMessage());
     }
+  }
+
+  /** {"clientId","clientSecret","refreshToken","expiresInS"}: the OAuth client the token endpoint serves. */
+  private void putOauth(RoutingContext ctx) {
+    try {
+      JsonObject body = body(ctx);
+      String id = required(body, "clientId");
+      String secret = required(body, "clientSecret");
+      String refresh = required(body, "refreshToken");
+      Object life = body.getValue("expiresInS", 3600);
+      if (!(life instanceof Number n) || n.longValue() < 1 || n.longValue() > 86_400) {
+        throw new IllegalArgumentException("'expiresInS' must be an integer between 1 and 86400");
+      }
+      auth.configure(id, secret, refresh, n.longValue());
+      ok(ctx, 200, auth.toJson());
+    } catch (IllegalArgumentException e) {
+      error(ctx, 400, "bad_request", e.getMessage());
+    }
+  }
+
+  private static String required(JsonObject body, String field) {
+    if (!(body.getValue(field) instanceof String s) || s.isBlank()) {
+      throw new IllegalArgumentException("'" + field + "' is required (a non-empty string)");
+    }
+    return s;
   }
 
   private void deletePerson(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -27,26 +28,39 @@ final class PeopleApi {
   private final SimulatedOrg org;
   private final FaultInjector faults;
   private final RequestLog requests;
-  private final String token;
+  private final SimulatedAuth auth;
 
-  PeopleApi(Vertx vertx, SimulatedOrg org, FaultInjector faults, RequestLog requests, String token) {
+  PeopleApi(Vertx vertx, SimulatedOrg org, FaultInjector faults, RequestLog requests, SimulatedAuth auth) {
     this.vertx = vertx;
     this.org = org;
     this.faults = faults;
     this.requests = requests;
-    this.token = token;
+    this.auth = auth;
   }
 
   void mount(Router router) {
     router.get("/v1/people").handler(this::guard).handler(this::list);
     router.get("/v1/people/:personId").handler(this::guard).handler(this::one);
+    router.post("/v1/access_token").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::guard)
+        .handler(this::accessToken);
+  }
+
+  /** The OAuth refresh grant, form-encoded like Webex's; no bearer token needed (the guard skips it). */
+  private void accessToken(RoutingContext ctx) {
+    JsonObject answer = auth.refresh(ctx.request().formAttributes());
+    JsonObject body = answer.getJsonObject("body");
+    if (answer.getInteger("status") != 200) {
+      body.put("trackingId", ctx.<String>get(TRACKING_ID));
+    }
+    json(ctx.response().setStatusCode(answer.getInteger("status")), body);
   }
 
   /** Log, apply a pending fault (possibly after a delay), check the token; then the real handler. */
   private void guard(RoutingContext ctx) {
     Fault fault = faults.take(ctx.request().path()).orElse(null);
-    requests.record(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().uri(),
+    RequestLog.Entry entry = requests.record(System.currentTimeMillis(), ctx.request().method().name(), ctx.request().uri(),
         fault == null ? null : fault.status());
+    ctx.addHeadersEndHandler(v -> entry.answered(ctx.response().getStatusCode()));
     if (fault == null || fault.delayMs() == 0) {
       afterDelay(ctx, fault);
     } else {
@@ -63,16 +77,11 @@ final class PeopleApi {
         ctx.response().putHeader("Retry-After", fault.retryAfter());
       }
       webexError(ctx, fault.status(), "Injected fault: HTTP " + fault.status());
-    } else if (!authorised(ctx)) {
+    } else if (!ctx.request().path().endsWith("/access_token") && !auth.accepts(ctx.request().getHeader("Authorization"))) {
       webexError(ctx, 401, "The request requires a valid access token set in the Authorization request header.");
     } else {
       ctx.next();
     }
-  }
-
-  /** An empty configured token disables the check (a simulator started without one). */
-  private boolean authorised(RoutingContext ctx) {
-    return token == null || token.isEmpty() || ("Bearer " + token).equals(ctx.request().getHeader("Authorization"));
   }
 
   private void list(RoutingContext ctx) {

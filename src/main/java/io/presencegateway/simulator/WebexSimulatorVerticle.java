@@ -72,8 +72,9 @@ public final class WebexSimulatorVerticle extends VerticleBase {
     });
     FaultInjector faults = new FaultInjector();
     RequestLog requests = new RequestLog();
-    new ControlApi(org, faults, requests).mount(router);
-    new PeopleApi(vertx, org, faults, requests, token).mount(router);
+    SimulatedAuth auth = new SimulatedAuth(token);
+    new ControlApi(org, faults, requests, auth).mount(router);
+    new PeopleApi(vertx, org, faults, requests, auth).mount(router);
     router.route().last().handler(ctx -> PeopleApi.webexError(ctx, 404, "The requested resource could not be found."));
     return router;
   }

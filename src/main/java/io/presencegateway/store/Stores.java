@@ -4,7 +4,11 @@ import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.config.Setting;
 import io.presencegateway.store.memory.MemoryPresenceStore;
+import io.presencegateway.store.memory.MemoryUpstreamStore;
+import io.presencegateway.store.memory.MemoryWatchlistStore;
 import io.presencegateway.store.redis.RedisPresenceStore;
+import io.presencegateway.store.redis.RedisUpstreamStore;
+import io.presencegateway.store.redis.RedisWatchlistStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -26,6 +30,16 @@ public final class Stores {
         .<PresenceStore>map(store)
         .recover(e -> store.close().transform(ignored -> Future.failedFuture(new ConfigException(Setting.REDIS_URL,
             "cannot reach Redis at " + withoutCredentials(config.redisUrl()) + " (" + e.getMessage() + ")"))));
+  }
+
+  /** The watch list store beside {@code create}'s: shared through Redis when it is used. */
+  public static WatchlistStore watchlist(Vertx vertx, GatewayConfig.Store config) {
+    return config.redis() ? new RedisWatchlistStore(vertx, config) : new MemoryWatchlistStore();
+  }
+
+  /** Tokens, refresh lock and throttle deadline: shared through Redis when it is used. */
+  public static UpstreamStore upstream(Vertx vertx, GatewayConfig.Store config) {
+    return config.redis() ? new RedisUpstreamStore(vertx, config) : new MemoryUpstreamStore();
   }
 
   /** The URL as it may appear in a log line: scheme, host, port and db, never a password. */

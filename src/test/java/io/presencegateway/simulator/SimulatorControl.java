@@ -66,7 +66,24 @@ public final class SimulatorControl {
         .map(r -> r.bodyAsJsonObject().getJsonArray("items"));
   }
 
-  /** The People API request log: items with timeMs, method, path. */
+  /** Sets up the simulator's OAuth client: {clientId, clientSecret, refreshToken, expiresInS}. */
+  public Future<JsonObject> oauth(String clientId, String secret, String refreshToken, int expiresInS) {
+    return http.put(port, "127.0.0.1", "/v1/simulator/oauth").sendJsonObject(new JsonObject().put("clientId", clientId)
+        .put("clientSecret", secret).put("refreshToken", refreshToken).put("expiresInS", expiresInS))
+        .map(expect(200)).map(HttpResponse::bodyAsJsonObject);
+  }
+
+  /** OAuth state: refreshes (count), refreshTokens (the valid ones). */
+  public Future<JsonObject> oauthState() {
+    return http.get(port, "127.0.0.1", "/v1/simulator/oauth").send().map(expect(200)).map(HttpResponse::bodyAsJsonObject);
+  }
+
+  /** Every issued access token expires now. */
+  public Future<Void> expireTokens() {
+    return http.post(port, "127.0.0.1", "/v1/simulator/oauth/expire").send().map(expect(204)).mapEmpty();
+  }
+
+  /** The People API request log: items with timeMs, method, path, fault, status. */
   public Future<JsonArray> requests() {
     return http.get(port, "127.0.0.1", "/v1/simulator/requests").send().map(expect(200))
         .map(r -> r.bodyAsJsonObject().getJsonArray("items"));
