@@ -18,7 +18,14 @@ import java.util.Set;
  * {@code toString()}.
  */
 public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, Webhooks webhooks,
-                            Simulator simulator, Store store, Channels channels) {
+                            Simulator simulator, Store store, Channels channels, Ops ops) {
+
+  public enum LogFormat { TEXT, JSON }
+
+  public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+  /** How the process behaves for operators: shutdown bound, log format and level. */
+  public record Ops(int shutdownTimeoutMs, LogFormat logFormat, LogLevel logLevel) { }
 
   public enum Source { SIMULATOR, WEBEX }
 
@@ -98,7 +105,9 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
         new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000), p.integer(Setting.REDIS_TIMEOUT_MS, 50, 600_000)),
         new Channels(p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
             p.integer(Setting.WS_PING_MS, 100, 25_000), p.integer(Setting.CLIENT_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
-            p.list(Setting.CORS_ORIGINS)));
+            p.list(Setting.CORS_ORIGINS)),
+        new Ops(p.integer(Setting.SHUTDOWN_TIMEOUT_MS, 1000, 600_000), p.choice(Setting.LOG_FORMAT, LogFormat.class),
+            p.choice(Setting.LOG_LEVEL, LogLevel.class)));
   }
 
   private static Webex webex(SettingParser p, Source source) {
