@@ -99,6 +99,11 @@ public final class ContractValidation implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
+    // validation completes on a later turn: a WebSocket upgrade must not see its request ended by then
+    boolean upgrade = "websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"));
+    if (upgrade) {
+      ctx.request().pause();
+    }
     extractor.extractValidatableRequest(ctx, operation)
         .compose(request -> validator.validate(request, operation.getOperationId()))
         .onSuccess(valid -> ctx.next())
