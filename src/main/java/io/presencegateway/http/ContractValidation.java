@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
@@ -110,16 +111,41 @@ public final class ContractValidation implements Handler<RoutingContext> {
         .onFailure(e -> ErrorMapper.send(ctx, ApiError.badRequest(describe(e))));
   }
 
-  /** The validator's own words, which name the parameter or body field; never the raw value. */
+  /**
+   * A message naming the parameter or body field and the rule it breaks (the validator's words for
+   * the most specific error), never echoing the value.
+   */
   static String describe(Throwable e) {
-    if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null
-        && schema.getOutputUnit().getErrors() != null && !schema.getOutputUnit().getErrors().isEmpty()) {
-      var first = schema.getOutputUnit().getErrors().get(0);
-      return e.getMessage() + " (" + first.getInstanceLocation() + ": " + first.getError() + ")";
+    if (e instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
+      OutputUnit deepest = deepest(schema.getOutputUnit());
+      String where = deepest.getInstanceLocation() == null || deepest.getInstanceLocation().equals("#")
+          ? "" : " at " + deepest.getInstanceLocation().replaceFirst("^#/?", "");
+      String first = e.getMessage() == null ? "invalid request" : e.getMessage().replaceFirst(" Reason:.*", "");
+      return first + where + (deepest.getError() == null ? "" : ": " + deepest.getError());
+    }
+    if (e instanceof ValidatorException && e.getMessage() != null && e.getMessage().contains("can't be decoded")) {
+      return "the request body must be a JSON object (it could not be decoded)";
     }
     if (e instanceof ValidatorException) {
       return e.getMessage();
     }
     return "request does not match the API contract";
   }
+
+  /** The most specific error: a leaf that states the rule (type, length …) rather than "does not match schema". */
+  private static OutputUnit deepest(OutputUnit unit) {
+    java.util.List<OutputUnit> all = new java.util.ArrayList<>();
+    java.util.ArrayDeque<OutputUnit> todo = new java.util.ArrayDeque<>(java.util.List.of(unit));
+    while (!todo.isEmpty() && all.size() < 256) {
+      OutputUnit u = todo.poll();
+      all.add(u);
+      if (u.getErrors() != null) {
+        todo.addAll(u.getErrors());
+      }
+    }
+    return all.stream().filter(u -> u.getError() != null && !u.getError().contains("does not match"))
+        .findFirst().orElse(all.get(all.size() - 1));
+  }
+
+
 }
