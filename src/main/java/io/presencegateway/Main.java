@@ -1,19 +1,37 @@
 package io.presencegateway;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.ConfigLoader;
+import io.presencegateway.config.Setting;
+import io.presencegateway.metrics.GatewayMetrics;
+import io.presencegateway.ops.Logging;
 import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Entry point: the Vert.x 5 launcher ({@code -conf FILE} and the usual options) with two additions:
- * without {@code -conf}, {@code ./config.json} is used when present, and a configuration error ends
- * the start with one line naming the setting instead of a stack trace.
+ * Entry point: the Vert.x 5 launcher ({@code -conf FILE} and the usual options) with these
+ * additions: without {@code -conf}, {@code ./config.json} is used when present; a configuration
+ * error ends the start with one line naming the setting instead of a stack trace; Vert.x reports
+ * its HTTP server/client metrics into the Prometheus registry served at {@code /metrics}; and on
+ * SIGTERM the gateway shuts down in order ({@link MainVerticle#shutdown()}) before Vert.x closes,
+ * with the process ending within {@code SHUTDOWN_TIMEOUT_MS} whatever happens.
  */
 public final class Main extends VertxApplication {
 
@@ -30,32 +48,92 @@ public final class Main extends VertxApplication {
 
   /** The launcher finds {@code Main-Verticle} in the manifest whose {@code Main-Class} is this class. */
   private static final class Hooks implements VertxApplicationHooks {
+    /** Time left after the orderly shutdown for Vert.x itself to close before the process is halted. */
+    private static final long CLOSE_MARGIN_MS = 5_000;
+    private volatile MainVerticle main;
 
     /** The gateway is always the main verticle, also when started from classes rather than the jar. */
     @Override
     public Supplier<? extends Deployable> verticleSupplier() {
-      return MainVerticle::new;
+      return () -> {
+        main = new MainVerticle();
+        return main;
+      };
     }
 
-  @Override
-  public JsonObject afterConfigParsed(JsonObject config) {
-    if (config != null && !config.isEmpty()) {
-      return config;
+    @Override
+    public JsonObject afterConfigParsed(JsonObject config) {
+      JsonObject effective = config;
+      if (effective == null || effective.isEmpty()) {
+        try {
+          effective = ConfigLoader.readDefaultFile();
+        } catch (ConfigException e) {
+          return fail(e);
+        }
+      }
+      Logging.apply(effective, System.getenv());
+      return effective;
     }
-    try {
-      return ConfigLoader.readDefaultFile();
-    } catch (ConfigException e) {
-      return fail(e);
-    }
-  }
 
-  @Override
-  public void afterFailureToDeployVerticle(HookContext context, Throwable cause) {
-    if (cause instanceof ConfigException) {
-      fail((ConfigException) cause);
+    /**
+     * Vert.x metrics must be chosen when Vert.x is created. Labels are bounded: method, status code
+     * the route template (never the path, which holds person ids, nor client addresses) and the
+     * pool type and name.
+     */
+    @Override
+    public VertxBuilder createVertxBuilder(VertxOptions options) {
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      GatewayMetrics.useProcessRegistry(registry);
+      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+          .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME)));
+      return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     }
-  }
 
+    @Override
+    public void afterFailureToDeployVerticle(HookContext context, Throwable cause) {
+      if (cause instanceof ConfigException) {
+        fail((ConfigException) cause);
+      }
+    }
+
+    /**
+     * Runs on the launcher's shutdown-hook thread (SIGTERM, SIGINT), never on an event loop, so it
+     * may wait for the orderly shutdown; a watchdog halts the process if closing still hangs.
+     */
+    @Override
+    public void beforeStoppingVertx(HookContext context) {
+      MainVerticle gateway = main;
+      long bound = gateway != null && gateway.services() != null
+          ? gateway.services().config().ops().shutdownTimeoutMs()
+          : Long.parseLong(Setting.SHUTDOWN_TIMEOUT_MS.defaultValue());
+      startWatchdog(bound + CLOSE_MARGIN_MS);
+      if (gateway == null) {
+        return;
+      }
+      try {
+        gateway.shutdown().toCompletionStage().toCompletableFuture().get(bound + 1_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log().warn("Orderly shutdown did not complete: {}", e.toString());
+      }
+    }
+
+    private static void startWatchdog(long afterMs) {
+      Thread watchdog = new Thread(() -> {
+        try {
+          Thread.sleep(afterMs);
+        } catch (InterruptedException e) {
+          return;
+        }
+        System.err.println("Shutdown took longer than " + afterMs + " ms: halting");
+        Runtime.getRuntime().halt(1);
+      }, "shutdown-watchdog");
+      watchdog.setDaemon(true);
+      watchdog.start();
+    }
+
+    private static Logger log() {
+      return LoggerFactory.getLogger(Main.class);
+    }
   }
 
   private static JsonObject fail(ConfigException e) {

@@ -4,7 +4,9 @@ import io.presencegateway.config.ConfigLoader;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.event.LogRelayVerticle;
 import io.presencegateway.event.PresenceEventCodec;
+import io.presencegateway.http.ChannelRegistry;
 import io.presencegateway.http.HttpVerticle;
+import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.poll.PollStatus;
 import io.presencegateway.poll.PollerVerticle;
 import io.presencegateway.simulator.WebexSimulatorVerticle;
@@ -19,12 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Start order of one gateway instance: validate the config, open the store, start the simulator
  * when it is the source, then the log relay, the HTTP verticles (one per event loop), the webhook
  * sender and last the poller, so that nothing is detected before it can be delivered.
+ *
+ * <p>Shutdown ({@link #shutdown()}, run by the launcher on SIGTERM before Vert.x closes, and by
+ * {@link #stop()}) goes the other way within {@code SHUTDOWN_TIMEOUT_MS}: stop polling and release
+ * the lease at once (another instance takes over), stop accepting connections and tell SSE and
+ * WebSocket clients to reconnect elsewhere, let the webhook sender finish or hand back its attempts,
+ * then close the store.
  */
 public class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
@@ -33,6 +44,12 @@ public class MainVerticle extends VerticleBase {
   private GatewayServices services;
   private int httpPort;
   private int simulatorPort;
+  private String pollerId;
+  private String webhookId;
+  private String relayId;
+  private String simulatorId;
+  private final List<String> httpIds = new ArrayList<>();
+  private Future<Void> shutdown;
 
   /** Used by the launcher: configuration from {@code config()} (file or -conf) and the environment. */
   public MainVerticle() {
@@ -53,12 +70,13 @@ public class MainVerticle extends VerticleBase {
         .compose(store -> {
           services = new GatewayServices(config, store, new PollStatus(), WebhookStores.create(vertx, config.store()),
               Stores.watchlist(vertx, config.store()), Stores.upstream(vertx, config.store()));
+          GatewayMetrics.of(services);
           return upstream(config);
         })
-        .compose(webex -> deploy(new LogRelayVerticle(services.store())).map(webex))
+        .compose(webex -> deploy(new LogRelayVerticle(services.store())).map(id -> relayId = id).map(webex))
         .compose(webex -> deployHttp().map(webex))
-        .compose(webex -> deploy(new WebhookVerticle(services)).map(webex))
-        .compose(webex -> deploy(new PollerVerticle(services, webex)))
+        .compose(webex -> deploy(new WebhookVerticle(services)).map(id -> webhookId = id).map(webex))
+        .compose(webex -> deploy(new PollerVerticle(services, webex)).map(id -> pollerId = id))
         .onSuccess(v -> LOG.info("Presence Gateway listening on http://{}:{}/ (store: {}, source: {})",
             displayHost(config.http().host()), httpPort, config.store().redis() ? "redis" : "memory",
             config.source().name().toLowerCase()));
@@ -66,9 +84,55 @@ public class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return services == null ? Future.succeededFuture()
-        : Future.join(services.webhooks().close(), services.watchlist().close(), services.upstream().close(),
-            services.store().close()).mapEmpty();
+    return shutdown();
+  }
+
+  /**
+   * The orderly shutdown; idempotent (the launcher's SIGTERM hook and {@link #stop()} both call it).
+   * Each step that fails or hangs is logged and skipped, and the whole is bounded by
+   * {@code SHUTDOWN_TIMEOUT_MS}: the store is closed in any case.
+   */
+  public synchronized Future<Void> shutdown() {
+    if (shutdown != null) {
+      return shutdown;
+    }
+    if (services == null) {
+      return shutdown = Future.succeededFuture();
+    }
+    long bound = services.config().ops().shutdownTimeoutMs();
+    long started = System.nanoTime();
+    ChannelRegistry channels = ChannelRegistry.of(services);
+    LOG.info("Shutting down (bound {} ms): polling stops, {} stream client(s) are told to reconnect, webhook attempts finish",
+        bound, channels.openConnections());
+    Future<Void> ordered = undeploy("poller", pollerId)
+        .compose(v -> Future.all(undeployHttp(), channels.drain()).<Void>mapEmpty())
+        .compose(v -> undeploy("webhook sender", webhookId))
+        .compose(v -> undeploy("log relay", relayId))
+        .compose(v -> undeploy("simulator", simulatorId))
+        .timeout(bound, TimeUnit.MILLISECONDS)
+        .recover(e -> {
+          LOG.warn("Shutdown did not finish within {} ms ({}); closing the store anyway", bound, e.toString());
+          return Future.succeededFuture();
+        });
+    shutdown = ordered.compose(v -> Future.join(services.webhooks().close(), services.watchlist().close(), services.upstream().close(),
+            services.store().close()).<Void>mapEmpty().recover(e -> Future.succeededFuture()))
+        .onComplete(ar -> LOG.info("Shutdown complete in {} ms", (System.nanoTime() - started) / 1_000_000));
+    return shutdown;
+  }
+
+  private Future<Void> undeployHttp() {
+    return Future.all(httpIds.stream().map(id -> undeploy("http", id)).toList()).mapEmpty();
+  }
+
+  /** Undeploys a child if it is still deployed (Vert.x may have undeployed it already when closing). */
+  private Future<Void> undeploy(String what, String deploymentId) {
+    if (deploymentId == null || !vertx.deploymentIDs().contains(deploymentId)) {
+      return Future.succeededFuture();
+    }
+    return vertx.undeploy(deploymentId).recover(e -> {
+      LOG.warn("Stopping the {} failed: {}", what, e.toString());
+      return Future.succeededFuture();
+    });
   }
 
   /** The Webex settings the poller uses: the simulator's address when it is the source. */
@@ -79,6 +143,7 @@ public class MainVerticle extends VerticleBase {
     String token = "sim-" + UUID.randomUUID();
     WebexSimulatorVerticle simulator = new WebexSimulatorVerticle(config.simulator(), token);
     return deploy(simulator).map(id -> {
+      simulatorId = id;
       simulatorPort = simulator.actualPort();
       URI base = URI.create("http://" + displayHost(config.simulator().host()) + ":" + simulatorPort + "/v1");
       LOG.info("Webex simulator serving the People API at {} (control: {}/simulator)", base, base);
@@ -98,12 +163,14 @@ public class MainVerticle extends VerticleBase {
     int configured = services.config().http().port();
     HttpVerticle first = new HttpVerticle(services, configured == 0 ? -1 : configured);
     return deploy(first).compose(id -> {
+      httpIds.add(id);
       httpPort = first.actualPort();
       if (instances == 1) {
         return Future.succeededFuture(id);
       }
       int shared = configured == 0 ? -1 : httpPort;
-      return vertx.deployVerticle(() -> new HttpVerticle(services, shared), new DeploymentOptions().setInstances(instances - 1));
+      return vertx.deployVerticle(() -> new HttpVerticle(services, shared), new DeploymentOptions().setInstances(instances - 1))
+          .onSuccess(httpIds::add);
     });
   }
 

@@ -18,7 +18,14 @@ import java.util.Set;
  * {@code toString()}.
  */
 public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, Webhooks webhooks,
-                            Simulator simulator, Store store, Channels channels, Oauth oauth, Upstream upstream) {
+                            Simulator simulator, Store store, Channels channels, Oauth oauth, Upstream upstream, Ops ops) {
+
+  public enum LogFormat { TEXT, JSON }
+
+  public enum LogLevel { ERROR, WARN, INFO, DEBUG, TRACE }
+
+  /** How the process behaves for operators: shutdown bound, log format and level. */
+  public record Ops(int shutdownTimeoutMs, LogFormat logFormat, LogLevel logLevel) { }
 
   public enum Source { SIMULATOR, WEBEX }
 
@@ -131,7 +138,9 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
             p.list(Setting.CORS_ORIGINS)),
         oauth(p),
         new Upstream(p.integer(Setting.WEBEX_PERSON_GET_MAX, 0, 10_000), p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000),
-            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)));
+            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)),
+        new Ops(p.integer(Setting.SHUTDOWN_TIMEOUT_MS, 1000, 600_000), p.choice(Setting.LOG_FORMAT, LogFormat.class),
+            p.choice(Setting.LOG_LEVEL, LogLevel.class)));
   }
 
   private static Oauth oauth(SettingParser p) {

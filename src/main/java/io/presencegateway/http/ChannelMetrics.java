@@ -14,7 +14,8 @@ public final class ChannelMetrics {
   private final AtomicInteger sseConnections = new AtomicInteger();
   private final AtomicInteger wsConnections = new AtomicInteger();
   private final AtomicInteger busConsumers = new AtomicInteger();
-  private final LongAdder eventsSent = new LongAdder();
+  private final LongAdder sseEvents = new LongAdder();
+  private final LongAdder wsEvents = new LongAdder();
   private final LongAdder slowClientDisconnects = new LongAdder();
   private final LongAdder resumes = new LongAdder();
   private final LongAdder resets = new LongAdder();
@@ -40,8 +41,8 @@ public final class ChannelMetrics {
     busConsumers.decrementAndGet();
   }
 
-  public void eventSent() {
-    eventsSent.increment();
+  public void eventSent(Channel channel) {
+    (channel == Channel.SSE ? sseEvents : wsEvents).increment();
   }
 
   public void slowClientDisconnected() {
@@ -71,7 +72,11 @@ public final class ChannelMetrics {
   }
 
   public long eventsSent() {
-    return eventsSent.sum();
+    return sseEvents.sum() + wsEvents.sum();
+  }
+
+  public long eventsSent(Channel channel) {
+    return (channel == Channel.SSE ? sseEvents : wsEvents).sum();
   }
 
   public long slowClientDisconnects() {

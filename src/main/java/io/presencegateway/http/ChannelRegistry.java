@@ -1,11 +1,19 @@
 package io.presencegateway.http;
 
 import io.presencegateway.GatewayServices;
-
+import io.presencegateway.metrics.GatewayMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,8 +25,16 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ChannelRegistry {
   private static final Map<GatewayServices, ChannelRegistry> BY_GATEWAY = new WeakHashMap<>();
 
+  /** An open SSE or WebSocket client that can be told to reconnect elsewhere (graceful shutdown). */
+  public interface Restartable {
+    /** Sends the reconnect hint and closes; runs on the connection's own event loop. */
+    void closeForRestart();
+  }
+
   private final ConnectionLimiter limiter;
   private final ChannelMetrics metrics = new ChannelMetrics();
+  private final Map<Restartable, Context> open = new ConcurrentHashMap<>();
+  private volatile boolean draining;
 
   private ChannelRegistry(int maxConnections) {
     this.limiter = new ConnectionLimiter(maxConnections);
@@ -26,8 +42,25 @@ public final class ChannelRegistry {
 
   public static ChannelRegistry of(GatewayServices services) {
     synchronized (BY_GATEWAY) {
-      return BY_GATEWAY.computeIfAbsent(services, s -> new ChannelRegistry(s.config().channels().maxConnections()));
+      return BY_GATEWAY.computeIfAbsent(services, s -> new ChannelRegistry(s.config().channels().maxConnections())
+          .bind(GatewayMetrics.of(s)));
     }
+  }
+
+  /** Exposes the channels' counters and gauges as Prometheus series (read at scrape time). */
+  private ChannelRegistry bind(GatewayMetrics m) {
+    ChannelMetrics c = metrics;
+    for (ChannelMetrics.Channel ch : ChannelMetrics.Channel.values()) {
+      String tag = ch.name().toLowerCase(java.util.Locale.ROOT);
+      m.gaugeFrom("presence_connections", "Open SSE/WebSocket connections", c, x -> x.connections(ch), "channel", tag);
+      m.counterFrom(GatewayMetrics.EVENTS_SENT, GatewayMetrics.EVENTS_SENT_HELP, c, x -> x.eventsSent(ch), "channel", tag);
+    }
+    m.counterFrom("presence_slow_client_disconnects", "SSE/WebSocket clients dropped for not reading fast enough", c, ChannelMetrics::slowClientDisconnects);
+    m.counterFrom("presence_resumes", "Stream resumes (Last-Event-ID, lastEventId, since)", c, ChannelMetrics::resumes);
+    m.counterFrom("presence_resume_resets", "Resumes answered with a reset and a fresh snapshot", c, ChannelMetrics::resets);
+    m.counterFrom("presence_connections_rejected", "Connections refused with 503 (limit reached or shutting down)", c, ChannelMetrics::rejectedConnections);
+    m.gaugeFrom("presence_bus_consumers", "Event bus consumers held by open connections", c, ChannelMetrics::busConsumers);
+    return this;
   }
 
   /**
@@ -37,13 +70,55 @@ public final class ChannelRegistry {
    * @return whether the connection may proceed; if so, the caller must release the slot once
    */
   public boolean admit(RoutingContext ctx) {
-    if (limiter.tryAcquire()) {
+    if (!draining && limiter.tryAcquire()) {
       return true;
     }
     metrics.rejected();
     ctx.response().putHeader("Retry-After", Integer.toString(ThreadLocalRandom.current().nextInt(2, 11)));
-    ErrorMapper.send(ctx, new ApiError(503, "unavailable", "this instance is at its connection limit, retry later"));
+    ErrorMapper.send(ctx, new ApiError(503, "unavailable", draining
+        ? "this instance is shutting down, reconnect (another instance will answer)"
+        : "this instance is at its connection limit, retry later"));
     return false;
+  }
+
+  /** Called by a connection once it streams; {@link #untrack} in its cleanup. */
+  public void track(Restartable connection) {
+    open.put(connection, Vertx.currentContext());
+  }
+
+  public void untrack(Restartable connection) {
+    open.remove(connection);
+  }
+
+  /**
+   * Graceful shutdown: refuse new connections from now on and tell every open client to reconnect
+   * (each on its own event loop). Completes once every client has been told.
+   */
+  public Future<Void> drain() {
+    draining = true;
+    List<Future<Void>> told = new ArrayList<>();
+    for (Map.Entry<Restartable, Context> e : Set.copyOf(open.entrySet())) {
+      Promise<Void> done = Promise.promise();
+      e.getValue().runOnContext(v -> {
+        try {
+          e.getKey().closeForRestart();
+        } finally {
+          done.complete();
+        }
+      });
+      told.add(done.future());
+    }
+    return Future.all(told).mapEmpty();
+  }
+
+  /** True once shutdown began: readiness fails and new stream connections are refused. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Open stream connections being tracked (for tests and shutdown logs). */
+  public int openConnections() {
+    return open.size();
   }
 
   public ConnectionLimiter limiter() {

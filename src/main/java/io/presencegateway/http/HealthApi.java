@@ -15,9 +15,11 @@ import java.time.Instant;
 
 /**
  * {@code GET /health/live}: 200 while the event loop answers. {@code GET /health/ready}: 200 when
- * the store answers a ping within its timeout and, on the instance that holds the poll lease, the
- * last successful cycle is recent and upstream accepts the token; 503 otherwise, with the reason per
- * check in the JSON body. A standby instance (another one polls) is ready as long as its store is.
+ * the store answers a ping within its timeout, the instance is not shutting down and, on the
+ * instance that holds the poll lease, the last successful cycle is recent, upstream accepts the
+ * token and has not throttled us past the staleness bound; 503 otherwise, with the reason per check
+ * in the JSON body. A standby instance (another one polls) is ready as long as its store is, and
+ * says who holds the lease.
  */
 public final class HealthApi implements RouteMount {
   /** A cycle may be late by this many intervals before the poller counts as failing. */
@@ -37,7 +39,8 @@ public final class HealthApi implements RouteMount {
     HealthChecks live = HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()));
     HealthChecks ready = HealthChecks.create(vertx)
         .register("store", storeTimeoutMs(), this::checkStore)
-        .register("poller", this::checkPoller);
+        .register("poller", storeTimeoutMs(), this::checkPoller)
+        .register("shutdown", this::checkShutdown);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
   }
@@ -53,12 +56,35 @@ public final class HealthApi implements RouteMount {
         : Status.KO(new JsonObject().put("store", kind).put("error", String.valueOf(ar.cause().getMessage())))));
   }
 
+  /** Once shutdown began, the load balancer must stop sending traffic here. */
+  private void checkShutdown(Promise<Status> promise) {
+    boolean draining = ChannelRegistry.of(services).draining();
+    promise.complete(draining ? Status.KO(new JsonObject().put("error", "shutting down")) : Status.OK());
+  }
+
   private void checkPoller(Promise<Status> promise) {
-    promise.complete(pollerStatus(services.pollStatus(), Instant.now()));
+    Status status = pollerStatus(services.pollStatus(), Instant.now());
+    if (services.pollStatus().leader()) {
+      promise.complete(status);
+      return;
+    }
+    services.store().leaseHolder().onComplete(ar -> {
+      if (ar.succeeded()) {
+        status.getData().put("leaseHolder", ar.result().orElse(null));
+      }
+      promise.tryComplete(status);
+    });
   }
 
   Status pollerStatus(PollStatus poll, Instant now) {
-    JsonObject data = new JsonObject().put("leader", poll.leader());
+    JsonObject data = new JsonObject().put("leader", poll.leader())
+        .put("effectiveIntervalMs", poll.effectiveIntervalMs() > 0 ? poll.effectiveIntervalMs() : services.config().poll().intervalMs());
+    Instant throttledUntil = poll.throttledUntil();
+    boolean throttled = throttledUntil != null && throttledUntil.isAfter(now);
+    data.put("throttled", throttled);
+    if (throttled) {
+      data.put("throttledUntil", throttledUntil.toString());
+    }
     if (poll.stoppedReason() != null) {
       return Status.KO(data.put("role", "stopped").put("error", "polling stopped: " + poll.stoppedReason()));
     }
@@ -67,14 +93,13 @@ public final class HealthApi implements RouteMount {
     }
     Instant last = poll.lastSuccess();
     Duration bound = staleAfter(poll);
-    Instant throttledUntil = poll.throttledUntil();
-    data.put("effectiveIntervalMs", poll.effectiveIntervalMs())
-        .put("throttled", throttledUntil != null && throttledUntil.isAfter(now))
-        .put("throttledUntil", throttledUntil == null ? null : throttledUntil.toString())
-        .put("callsLastCycle", poll.lastCycleCalls()).put("upstreamCalls", poll.upstreamCalls())
+    data.put("callsLastCycle", poll.lastCycleCalls()).put("upstreamCalls", poll.upstreamCalls())
         .put("watch", poll.watchingOrg() ? "org" : poll.watchedIds() + " ids");
     if (poll.unauthorized()) {
       return Status.KO(data.put("error", "upstream refuses the token (401)"));
+    }
+    if (throttled && Duration.between(now, throttledUntil).compareTo(bound) > 0) {
+      return Status.KO(data.put("error", "upstream throttles us (Retry-After) for longer than " + bound.toMillis() + " ms"));
     }
     if (last == null) {
       boolean starting = Duration.between(startedAt, now).compareTo(bound) < 0;

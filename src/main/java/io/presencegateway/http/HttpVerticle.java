@@ -1,11 +1,13 @@
 package io.presencegateway.http;
 
 import io.presencegateway.GatewayServices;
+import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.sse.SseChannel;
 import io.presencegateway.ws.WsChannel;
 import io.presencegateway.poll.WatchlistEditor;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -13,6 +15,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Owns the HTTP port. Deployed once per event loop; Vert.x shares the port between the instances
@@ -26,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayServices services;
   private final int port;
   private HttpServer server;
+  private Router router;
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -34,12 +38,18 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    return ContractValidation.load(vertx).compose(validation -> listen(validation, validation.source()));
+  }
+
+  private Future<HttpServer> listen(ContractValidation validation, Buffer contract) {
+    router = Router.router(vertx);
     Cors cors = new Cors(services.config().channels().corsOrigins());
+    router.route().handler(new AccessLog());
     router.route().handler(cors);
     router.route("/v1/*").handler(new ApiKeyAuth(services.config().http().apiKeys()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-    for (RouteMount mount : mounts(cors)) {
+    router.route().handler(validation);
+    for (RouteMount mount : mounts(cors, contract)) {
       mount.mount(router);
     }
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
@@ -51,8 +61,18 @@ public final class HttpVerticle extends VerticleBase {
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
+  /**
+   * Unbinds at once (new connections are refused, so a load balancer moves on) and gives open
+   * connections the shutdown bound to end; the streams have normally been told to reconnect before.
+   */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(services.config().ops().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+  }
+
   /** Order matters: the channels' fixed paths before the read API's {@code /v1/presence/:personId}. */
-  private List<RouteMount> mounts(Cors cors) {
+  private List<RouteMount> mounts(Cors cors, Buffer contract) {
     ChannelRegistry channels = ChannelRegistry.of(services);
     return List.of(
         new SseChannel(vertx, services, channels),
@@ -62,8 +82,14 @@ public final class HttpVerticle extends VerticleBase {
         new HealthApi(vertx, services),
         new SubscriptionApi(vertx, services),
         new WatchlistApi(new WatchlistEditor(services.watchlist(), services.config().webex().watch(), services.config().upstream().watchMax())),
-        new PeopleDirectoryApi(services.store())
+        new PeopleDirectoryApi(services.store()),
+        new OpsApi(GatewayMetrics.of(services), contract)
     );
+  }
+
+  /** The routes, for the test that checks each is described by the contract. */
+  public Router router() {
+    return router;
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

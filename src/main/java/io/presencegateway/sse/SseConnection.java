@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Every write is checked: a client whose queue passes the configured buffer is disconnected (it
  * resumes with {@code Last-Event-ID}) rather than buffered without bound.
  */
-final class SseConnection implements PresenceFeed.Sink {
+final class SseConnection implements PresenceFeed.Sink, ChannelRegistry.Restartable {
   private static final Logger LOG = LoggerFactory.getLogger(SseConnection.class);
   private static final Buffer HEARTBEAT = SseFrame.create().comment("heartbeat").toBuffer();
   /** Reconnect delay: 1 to 5 s, spread so that a mass reconnect (a restart) does not arrive at once. */
@@ -52,16 +52,37 @@ final class SseConnection implements PresenceFeed.Sink {
 
   void open(String since) {
     metrics.opened(ChannelMetrics.Channel.SSE);
+    registry.track(this);
     response.closeHandler(v -> cleanup()).exceptionHandler(e -> cleanup()).endHandler(v -> cleanup());
     response.setChunked(true).setWriteQueueMaxSize(services.config().channels().clientBufferBytes())
         .putHeader("Content-Type", "text/event-stream; charset=utf-8").putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    write(SseFrame.create().retry(RETRY_MIN_MS + ThreadLocalRandom.current().nextInt(RETRY_SPREAD_MS)).toBuffer());
+    write(SseFrame.create().retry(reconnectDelayMs()).toBuffer());
     heartbeat = vertx.setPeriodic(services.config().channels().sseHeartbeatMs(), t -> write(HEARTBEAT));
     feed.start(since).onFailure(err -> {
       LOG.warn("SSE stream could not start (client will retry): {}", err.toString());
       close();
     });
+  }
+
+  /** Spread reconnects so that a mass reconnect (a restart) does not arrive at once. */
+  private static int reconnectDelayMs() {
+    return RETRY_MIN_MS + ThreadLocalRandom.current().nextInt(RETRY_SPREAD_MS);
+  }
+
+  /**
+   * Graceful shutdown: a last {@code retry:} and a normal end of the stream. EventSource then
+   * reconnects on its own after that delay, sending {@code Last-Event-ID}, and the load balancer
+   * sends it to another instance (this one no longer accepts connections).
+   */
+  @Override
+  public void closeForRestart() {
+    if (closed) {
+      return;
+    }
+    Buffer bye = SseFrame.create().comment("server restarting: reconnect").retry(reconnectDelayMs()).toBuffer();
+    cleanup();
+    response.end(bye);
   }
 
   @Override
@@ -79,7 +100,7 @@ final class SseConnection implements PresenceFeed.Sink {
     Buffer frame = frames.get(event, filter);
     if (frame != null) {
       write(frame);
-      metrics.eventSent();
+      metrics.eventSent(ChannelMetrics.Channel.SSE);
     }
   }
 
@@ -117,6 +138,7 @@ final class SseConnection implements PresenceFeed.Sink {
       return;
     }
     closed = true;
+    registry.untrack(this);
     feed.close();
     vertx.cancelTimer(heartbeat);
     registry.limiter().release();

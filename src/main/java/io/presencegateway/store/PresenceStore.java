@@ -81,6 +81,11 @@ public interface PresenceStore {
   /** Gives the lease up at once (graceful shutdown), if {@code holder} holds it. */
   Future<Void> releaseLease(String holder);
 
+  /** Who holds the poll lease now (the holder id given to {@link #acquireLease}), for readiness details. */
+  default Future<Optional<String>> leaseHolder() {
+    return Future.succeededFuture(Optional.empty());
+  }
+
   /** Round trip to the backing store, for readiness. */
   Future<Void> ping();
 

@@ -19,9 +19,11 @@ import org.slf4j.LoggerFactory;
  * exception, end, dead peer and slow-client drop. A peer that sends nothing (no pong, no message)
  * for two ping intervals is dead and closed.
  */
-final class WsConnection {
+final class WsConnection implements ChannelRegistry.Restartable {
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
   private static final short GOING_AWAY = 1001;
+  /** RFC 6455 registry: "Service Restart" — the client should reconnect (to another instance). */
+  static final short SERVICE_RESTART = 1012;
   private static final short POLICY_VIOLATION = 1008;
   private static final short MESSAGE_TOO_BIG = 1009;
   private static final short INTERNAL_ERROR = 1011;
@@ -51,6 +53,7 @@ final class WsConnection {
 
   void open(WsSubscription initial) {
     metrics.opened(ChannelMetrics.Channel.WS);
+    registry.track(this);
     heard();
     ws.setWriteQueueMaxSize(services.config().channels().clientBufferBytes());
     ws.closeHandler(v -> cleanup()).exceptionHandler(this::onFailure).endHandler(v -> cleanup());
@@ -154,7 +157,7 @@ final class WsConnection {
       String message = messages.get(event, filter);
       if (message != null) {
         send(message);
-        metrics.eventSent();
+        metrics.eventSent(ChannelMetrics.Channel.WS);
       }
     }
 
@@ -180,6 +183,12 @@ final class WsConnection {
     close(POLICY_VIOLATION, "slow client: resume with since");
   }
 
+  /** Graceful shutdown: close code 1012 tells the client to reconnect; it resumes with {@code since}. */
+  @Override
+  public void closeForRestart() {
+    close(SERVICE_RESTART, "service restart: reconnect");
+  }
+
   private void close(short code, String reason) {
     if (!closed) {
       cleanup();
@@ -193,6 +202,7 @@ final class WsConnection {
       return;
     }
     closed = true;
+    registry.untrack(this);
     stopFeed();
     vertx.cancelTimer(pingTimer);
     registry.limiter().release();

@@ -80,8 +80,8 @@ class StatusMessageApiTest {
     expect400(ctx, checks, HttpMethod.PUT, "/v1/people/not-an-id/status-messages/dnd", "{\"statusMessage\":\"x\"}", "not a Webex person id");
     expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/%20bad%20", "{\"statusMessage\":\"x\"}", "is not a status");
     expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{oops", "JSON object");
-    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":42}", "string \"statusMessage\"");
-    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":\"" + "x".repeat(1001) + "\"}", "longer than");
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":42}", "at statusMessage: Instance type number is invalid. Expected string");
+    expect400(ctx, checks, HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":\"" + "x".repeat(1001) + "\"}", "at statusMessage: String is too long");
     expect400(ctx, checks, HttpMethod.GET, "/v1/presence?ids=nobody", null, "not a Webex person id");
   }
 

@@ -112,6 +112,10 @@ public final class TestGateway {
     return http.actualPort();
   }
 
+  public HttpVerticle http() {
+    return http;
+  }
+
   public GatewayServices services() {
     return services;
   }

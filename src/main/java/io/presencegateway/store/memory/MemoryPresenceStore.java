@@ -240,6 +240,12 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public synchronized Future<Optional<String>> leaseHolder() {
+    boolean held = leaseHolder != null && System.currentTimeMillis() < leaseExpiresAt;
+    return Future.succeededFuture(held ? Optional.of(leaseHolder) : Optional.empty());
+  }
+
+  @Override
   public Future<Void> ping() {
     return Future.succeededFuture();
   }

@@ -274,6 +274,13 @@ public final class RedisPresenceStore implements PresenceStore {
     return run(releaseScript, List.of(RedisKeys.LEASE), holder).mapEmpty();
   }
 
+  /** The lease value is {@code "<holder>|<token>"} (see acquire-lease.lua). */
+  @Override
+  public Future<Optional<String>> leaseHolder() {
+    return send(Request.cmd(Command.GET).arg(RedisKeys.LEASE)).map(reply -> reply == null ? Optional.<String>empty()
+        : Optional.of(reply.toString().replaceFirst("\\|\\d+$", "")));
+  }
+
   @Override
   public Future<Void> ping() {
     return send(Request.cmd(Command.PING)).mapEmpty();
