@@ -1,6 +1,7 @@
 package io.presencegateway.poll;
 
 import io.presencegateway.GatewayServices;
+import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.store.PresenceStore;
 import io.presencegateway.store.StaleLeaseException;
@@ -67,6 +68,7 @@ public final class PollerVerticle extends VerticleBase {
     GatewayConfig.Poll poll = config.poll();
     gate = new UpstreamGate(webex.concurrency());
     client = new WebexClient(vertx, webex, gate, config.upstream().personGetMax());
+    client.onResponse(metrics()::upstreamCall);
     client.useTokens(oauth.enabled() ? new OauthTokens(vertx, client.http(), gate, services.upstream(), webex, oauth)
         : TokenSource.fixed(webex.token()));
     watchlist = new WatchlistEditor(services.watchlist(), webex.watch(), config.upstream().watchMax());
@@ -103,6 +105,11 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private Future<Long> asHolderOrNot(OptionalLong lease) {
+    if (lease.isPresent() != services.pollStatus().leader()) {
+      metrics().leaseHolderChanged();
+      LOG.info(lease.isPresent() ? "Took the poll lease (fencing token {}): this instance polls Webex"
+          : "Another instance holds the poll lease: this instance stands by", lease.isPresent() ? lease.getAsLong() : "-");
+    }
     services.pollStatus().leader(lease.isPresent());
     if (lease.isEmpty()) {
       return Future.succeededFuture((long) services.config().poll().intervalMs());
@@ -125,6 +132,7 @@ public final class PollerVerticle extends VerticleBase {
   /** watch list → observe → diff against stored state and messages → one atomic apply. A failure applies nothing. */
   private Future<Long> pollUpstream(long fencingToken) {
     long callsBefore = client.requestCount();
+    long started = System.nanoTime();
     return watchlist.current()
         .compose(watch -> {
           services.pollStatus().watchList(watch.org(), watch.ids().size());
@@ -135,6 +143,8 @@ public final class PollerVerticle extends VerticleBase {
             .map(events -> {
               long calls = client.requestCount() - callsBefore;
               services.pollStatus().cycleCalls(calls);
+              metrics().upstreamCallsInCycle((int) calls);
+              metrics().pollCycle(Duration.ofNanos(System.nanoTime() - started), true);
               LOG.debug("Poll cycle: {} upstream call(s), {} people seen, {} event(s) appended",
                   calls, observation.people().size(), events);
               return succeeded(observation);
@@ -142,6 +152,8 @@ public final class PollerVerticle extends VerticleBase {
         .recover(e -> {
           long calls = client.requestCount() - callsBefore;
           services.pollStatus().cycleCalls(calls);
+          metrics().upstreamCallsInCycle((int) calls);
+          metrics().pollCycle(Duration.ofNanos(System.nanoTime() - started), false);
           LOG.debug("Poll cycle failed after {} upstream call(s)", calls);
           return Future.succeededFuture(failed(e));
         })
@@ -157,7 +169,14 @@ public final class PollerVerticle extends VerticleBase {
     if (stopped) {
       return Future.failedFuture(new IllegalStateException("poller stopped during the cycle"));
     }
-    return store().apply(fencingToken, Instant.now(), diff).map(List::size);
+    return store().apply(fencingToken, Instant.now(), diff).map(events -> {
+      metrics().changesDetected(events.stream().mapToInt(e -> e.items().size()).sum());
+      return events.size();
+    });
+  }
+
+  private GatewayMetrics metrics() {
+    return GatewayMetrics.of(services);
   }
 
   private long succeeded(Observation observation) {

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -57,6 +58,8 @@ public final class WebexClient {
   }
 
   /** Call {@link #useTokens} before the first observation. */
+  private IntConsumer responses = status -> { };
+
   public WebexClient(Vertx vertx, GatewayConfig.Webex config, UpstreamGate gate, int personGetMax) {
     this.config = config;
     this.gate = gate;
@@ -66,6 +69,11 @@ public final class WebexClient {
         new PoolOptions().setHttp1MaxSize(Math.max(5, config.concurrency())));
     String url = config.baseUrl().toString();
     this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** Told the status code of every upstream answer, 0 for no answer (metrics). */
+  public void onResponse(IntConsumer observer) {
+    this.responses = observer;
   }
 
   public void useTokens(TokenSource source) {
@@ -134,6 +142,7 @@ public final class WebexClient {
         .putHeader("Accept", "application/json")
         .timeout(config.timeoutMs())
         .send()
+        .onComplete(ar -> responses.accept(ar.succeeded() ? ar.result().statusCode() : 0))
         .recover(e -> Future.failedFuture(transportFailure(url, e))));
   }
 

@@ -1,5 +1,6 @@
 package io.presencegateway.webhook;
 
+import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.store.DeliveryStore;
 import io.presencegateway.store.DeliveryStore.Claim;
@@ -9,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +38,7 @@ final class DeliveryWorker {
   private final RetryPolicy retry;
   private final DeliveryLog log;
   private final TargetGuard guard;
+  private final GatewayMetrics metrics;
   private final int timeoutMs;
   /** How long a claim hides a job: a whole attempt (resolve, connect, answer) fits in it with room to spare. */
   private final long leaseMs;
@@ -47,13 +50,14 @@ final class DeliveryWorker {
   private long idleTimer = -1;
 
   DeliveryWorker(Vertx vertx, DeliveryStore store, SubscriptionDirectory directory, RetryPolicy retry, DeliveryLog log,
-                 TargetGuard guard, int timeoutMs) {
+                 TargetGuard guard, GatewayMetrics metrics, int timeoutMs) {
     this.vertx = vertx;
     this.store = store;
     this.directory = directory;
     this.retry = retry;
     this.log = log;
     this.guard = guard;
+    this.metrics = metrics;
     this.timeoutMs = timeoutMs;
     this.leaseMs = 2L * timeoutMs + 5_000;
   }
@@ -124,7 +128,7 @@ final class DeliveryWorker {
     }
     inFlight.merge(target.id(), 1, Integer::sum);
     sender(target.id()).send(target.receiver(), event.id(), event.orgId(), body)
-        .compose(outcome -> settle(claim, target, outcome))
+        .compose(outcome -> settle(claim, target, outcome, event))
         .onComplete(ar -> {
           inFlight.computeIfPresent(target.id(), (k, n) -> n <= 1 ? null : n - 1);
           if (ar.failed()) {
@@ -135,14 +139,17 @@ final class DeliveryWorker {
         });
   }
 
-  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o) {
+  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o, PresenceEvent event) {
     long now = System.currentTimeMillis();
     if (o.succeeded()) {
       record(claim, target, o, -1);
+      metrics.webhookEventDelivered();
+      metrics.deliveryLatency(sinceDetection(event, now));
       return store.complete(claim).compose(v -> directory.succeeded(target));
     }
     if (o.gone()) {
       record(claim, target, o, -1);
+      metrics.deadLettered();
       return store.deadLetter(claim, o.error(), now).compose(v -> directory.disable(target, "the receiver answered 410 Gone"));
     }
     OptionalLong delay = retry.nextDelayMs(claim.attempt(), o.retryAfter());
@@ -154,6 +161,7 @@ final class DeliveryWorker {
     }
     LOG.error("Webhook to {} ({}) failed: event {} attempt {}: {}; no attempts left, moved to dead letters",
         target.receiver().host(), target.id(), claim.job().eventId(), claim.attempt(), o.error());
+    metrics.deadLettered();
     return store.deadLetter(claim, o.error(), now).compose(v -> directory.failed(target, now));
   }
 
@@ -161,8 +169,18 @@ final class DeliveryWorker {
     DeliveryAttempt a = new DeliveryAttempt(target.id(), claim.job().eventId(), claim.attempt(), Instant.now(),
         o.statusCode(), o.latencyMs(), o.error(), nextRetryMs);
     log.add(a);
+    metrics.webhookAttempt(GatewayMetrics.outcomeOf(o.statusCode(), o.succeeded()));
     store.recordAttempt(target.id(), a.toJson())
         .onFailure(e -> LOG.warn("Could not store a webhook attempt of {}: {}", target.id(), e.toString()));
+  }
+
+  /** Detection (the event's timestamp) to now; zero when the timestamp cannot be read (test events). */
+  private static Duration sinceDetection(PresenceEvent event, long nowMs) {
+    try {
+      return Duration.ofMillis(Math.max(0, nowMs - Instant.parse(event.timestamp()).toEpochMilli()));
+    } catch (RuntimeException e) {
+      return Duration.ZERO;
+    }
   }
 
   private void settled(Future<Void> f) {

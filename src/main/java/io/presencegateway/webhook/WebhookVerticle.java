@@ -1,5 +1,6 @@
 package io.presencegateway.webhook;
 
+import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.GatewayServices;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.GatewayConfig;
@@ -85,7 +86,7 @@ public final class WebhookVerticle extends VerticleBase {
     return checkTargets(receivers).onSuccess(v -> {
       directory = new SubscriptionDirectory(receivers, services.webhooks().subscriptions(), config.disableAfter());
       worker = new DeliveryWorker(vertx, deliveries(), directory, new RetryPolicy(config.retrySchedule()), deliveryLog,
-          guard, config.timeoutMs());
+          guard, GatewayMetrics.of(services), config.timeoutMs());
       receivers.forEach(r -> LOG.info("Webhook receiver {} at host {}", r.id(), r.host()));
       testConsumer = vertx.eventBus().localConsumer(TEST_ADDRESS, this::sendTest);
       claimNext();

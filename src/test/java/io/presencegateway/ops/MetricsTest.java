@@ -39,8 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MetricsTest {
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef-metrics".getBytes());
   private static final List<String> GATEWAY_SERIES = List.of(
-      // presence_upstream_calls_total{status} appears with the first upstreamCall() hook in the poller
-      "presence_poll_cycle_seconds", "presence_upstream_throttled",
+      "presence_upstream_calls_total{status=\"200\"}", "presence_poll_cycle_seconds", "presence_upstream_throttled",
       "presence_poll_interval_seconds", "presence_people_watched", "presence_changes_detected_total",
       "presence_events_sent_total{channel=\"sse\"}", "presence_events_sent_total{channel=\"ws\"}",
       "presence_events_sent_total{channel=\"webhook\"}", "presence_connections{channel=\"sse\"}",
@@ -95,7 +94,8 @@ class MetricsTest {
     until("events on SSE, WebSocket and webhook", Duration.ofSeconds(20), () -> {
       String text = result(client.get(port, "127.0.0.1", "/metrics").send()).bodyAsString();
       return text.contains("presence_events_sent_total{channel=\"sse\"} ") && !text.contains("presence_events_sent_total{channel=\"sse\"} 0.0")
-          && !text.contains("presence_events_sent_total{channel=\"ws\"} 0.0") && hooks.get() > 0;
+          && !text.contains("presence_events_sent_total{channel=\"ws\"} 0.0") && hooks.get() > 0
+          && !text.contains("presence_events_sent_total{channel=\"webhook\"} 0.0");
     });
 
     var scrape = result(client.get(port, "127.0.0.1", "/metrics").send());
@@ -108,6 +108,10 @@ class MetricsTest {
     assertThat(text).contains("vertx_http_server_requests_total").contains("vertx_http_client_requests_total");
     assertThat(text).contains("presence_connections{channel=\"sse\"} 1.0").contains("presence_connections{channel=\"ws\"} 1.0");
     assertThat(text).doesNotContain("presence_people_watched 0.0");
+    for (String counted : List.of("presence_changes_detected_total", "presence_webhook_attempts_total{outcome=\"success\"}",
+        "presence_lease_holder_changes_total", "presence_upstream_calls_total{status=\"200\"}")) {
+      assertThat(text).as("counted: " + counted).containsPattern(java.util.regex.Pattern.quote(counted) + " [1-9]");
+    }
 
     JsonObject snapshot = result(client.get(port, "127.0.0.1", "/v1/presence").send()).bodyAsJsonObject();
     assertThat(snapshot.getJsonArray("items")).isNotEmpty();
