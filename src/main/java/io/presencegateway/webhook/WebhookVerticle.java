@@ -201,6 +201,12 @@ public final class WebhookVerticle extends VerticleBase {
   }
 
   /** The attempt log of this instance (oldest first); readable from any thread. */
+  /** Whether a subscription (or static receiver) is enabled right now; for tests and diagnostics. */
+  Future<Boolean> enabled(String subscriptionId) {
+    return directory.current(System.currentTimeMillis())
+        .map(targets -> targets.containsKey(subscriptionId) && targets.get(subscriptionId).enabled());
+  }
+
   public DeliveryLog deliveryLog() {
     return deliveryLog;
   }

@@ -189,6 +189,8 @@ class WebhookDeliveryTest {
 
     emit(store, state(person(), "call", ""));
     until(vertx, 5_000, "the 410", () -> goneRx.received.size() == 1);
+    io.presencegateway.testsupport.Await.until("the receiver switched off", java.time.Duration.ofSeconds(5),
+        () -> !io.presencegateway.testsupport.Await.result(v.enabled("static-0")));
     emit(store, state(person(), "meeting", ""));
     emit(store, state(person(), "active", ""));
     until(vertx, 5_000, "healthy deliveries", () -> healthy.received.size() == 3);
