@@ -1,5 +1,7 @@
 package io.presencegateway;
 
+import io.presencegateway.config.ConfigException;
+import io.presencegateway.config.Setting;
 import io.presencegateway.config.ConfigLoader;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.event.LogRelayVerticle;
@@ -142,7 +144,8 @@ public class MainVerticle extends VerticleBase {
     }
     String token = "sim-" + UUID.randomUUID();
     WebexSimulatorVerticle simulator = new WebexSimulatorVerticle(config.simulator(), token);
-    return deploy(simulator).map(id -> {
+    return deploy(simulator).recover(e -> Future.failedFuture(portTaken(e, Setting.SIMULATOR_PORT, config.simulator().port())))
+        .map(id -> {
       simulatorId = id;
       simulatorPort = simulator.actualPort();
       URI base = URI.create("http://" + displayHost(config.simulator().host()) + ":" + simulatorPort + "/v1");
@@ -162,7 +165,7 @@ public class MainVerticle extends VerticleBase {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     int configured = services.config().http().port();
     HttpVerticle first = new HttpVerticle(services, configured == 0 ? -1 : configured);
-    return deploy(first).compose(id -> {
+    return deploy(first).recover(e -> Future.failedFuture(portTaken(e, Setting.HTTP_PORT, configured))).compose(id -> {
       httpIds.add(id);
       httpPort = first.actualPort();
       if (instances == 1) {
@@ -172,6 +175,16 @@ public class MainVerticle extends VerticleBase {
       return vertx.deployVerticle(() -> new HttpVerticle(services, shared), new DeploymentOptions().setInstances(instances - 1))
           .onSuccess(httpIds::add);
     });
+  }
+
+  /** A port another process holds is a configuration problem: one line naming the setting, no stack trace. */
+  static Throwable portTaken(Throwable failure, Setting setting, int port) {
+    for (Throwable c = failure; c != null; c = c.getCause()) {
+      if (c instanceof java.net.BindException || String.valueOf(c.getMessage()).contains("Address already in use")) {
+        return new ConfigException(setting, "port " + port + " is already in use: free it or choose another port with " + setting.name());
+      }
+    }
+    return failure;
   }
 
   private Future<String> deploy(VerticleBase verticle) {

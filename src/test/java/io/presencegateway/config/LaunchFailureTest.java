@@ -1,5 +1,6 @@
 package io.presencegateway.config;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -35,5 +36,25 @@ class LaunchFailureTest {
     assertThat(lines).as(output).hasSize(1);
     assertThat(lines.get(0)).startsWith(expected);
     assertThat(output).doesNotContain("\tat ");
+  }
+
+  @Test
+  void aPortInUseStopsTheStartWithOneLineNamingTheSetting() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "io.presencegateway.Main")).redirectErrorStream(true);
+      pb.environment().keySet().removeIf(Setting::isName);
+      pb.environment().put("HTTP_HOST", "127.0.0.1");
+      pb.environment().put("HTTP_PORT", Integer.toString(taken.getLocalPort()));
+      pb.environment().put("SIMULATOR_PORT", "0");
+      Process process = pb.start();
+      assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exits by itself").isTrue();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+      assertThat(process.exitValue()).isNotZero();
+      assertThat(lines).as(output).contains("Configuration error: HTTP_PORT: port " + taken.getLocalPort()
+              + " is already in use: free it or choose another port with HTTP_PORT");
+      assertThat(output).doesNotContain("\tat ").doesNotContain("Exception");
+    }
   }
 }
