@@ -25,6 +25,7 @@ public final class LogRelayVerticle extends VerticleBase {
   private final PresenceStore store;
   private String lastId;
   private boolean stopped;
+  private long failures;
 
   public LogRelayVerticle(PresenceStore store) {
     this.store = store;
@@ -50,10 +51,17 @@ public final class LogRelayVerticle extends VerticleBase {
     }
     store.readAfter(lastId, BATCH, WAIT_MS).onComplete(ar -> {
       if (ar.succeeded()) {
+        if (failures > 0) {
+          LOG.info("Event log tail recovered after {} failed read(s)", failures);
+          failures = 0;
+        }
         publish(ar.result());
         next();
       } else {
-        LOG.warn("Event log tail failed, retrying in {} ms: {}", RETRY_MS, ar.cause().toString());
+        // one line when the trouble starts and then every 30 retries, not one a second per instance
+        if (failures++ % 30 == 0) {
+          LOG.warn("Event log tail failed ({} in a row), retrying every {} ms: {}", failures, RETRY_MS, ar.cause().toString());
+        }
         vertx.setTimer(RETRY_MS, t -> next());
       }
     });

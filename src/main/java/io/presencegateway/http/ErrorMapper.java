@@ -1,10 +1,13 @@
 package io.presencegateway.http;
 
+import io.presencegateway.store.StoreFailures;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The one failure handler of the HTTP surface: typed failures become their status and a JSON body
@@ -17,13 +20,35 @@ public final class ErrorMapper {
   private ErrorMapper() {
   }
 
+  /** Seconds a client is asked to wait when the store is unreachable. */
+  static final int STORE_RETRY_AFTER_S = 5;
+  private static final long STORE_LOG_EVERY_MS = 10_000;
+  private static final AtomicLong lastStoreWarning = new AtomicLong();
+
   public static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (failure != null && !(failure instanceof ApiError) && StoreFailures.isUnavailable(failure)) {
+      storeUnavailable(ctx, failure);
+      return;
+    }
     ApiError error = toApiError(ctx.statusCode(), failure);
     if (error.status() >= 500) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
     }
     send(ctx, error);
+  }
+
+  /** Redis down or stalled: 503 with Retry-After, and one warning line per interval, not one per request. */
+  private static void storeUnavailable(RoutingContext ctx, Throwable failure) {
+    long now = System.currentTimeMillis();
+    long last = lastStoreWarning.get();
+    if (now - last >= STORE_LOG_EVERY_MS && lastStoreWarning.compareAndSet(last, now)) {
+      LOG.warn("Store unavailable, answering 503 (this line repeats at most every {} s): {}", STORE_LOG_EVERY_MS / 1000, failure.toString());
+    }
+    if (!ctx.response().headWritten()) {
+      ctx.response().putHeader("Retry-After", Integer.toString(STORE_RETRY_AFTER_S));
+    }
+    send(ctx, new ApiError(503, "store_unavailable", "the store is unreachable right now; retry in a few seconds"));
   }
 
   public static void send(RoutingContext ctx, ApiError error) {

@@ -38,8 +38,8 @@ public final class HealthApi implements RouteMount {
   public void mount(Router router) {
     HealthChecks live = HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()));
     HealthChecks ready = HealthChecks.create(vertx)
-        .register("store", storeTimeoutMs(), this::checkStore)
-        .register("poller", storeTimeoutMs(), this::checkPoller)
+        .register("store", procedureTimeoutMs(), this::checkStore)
+        .register("poller", procedureTimeoutMs(), this::checkPoller)
         .register("shutdown", this::checkShutdown);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(live));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(ready));
@@ -49,9 +49,17 @@ public final class HealthApi implements RouteMount {
     return services.config().store().redisTimeoutMs();
   }
 
+  /**
+   * The health-check framework answers 500 when a procedure itself times out; giving the store's
+   * own timeout room to fire first turns a stalled store into a clean KO (503) with its reason.
+   */
+  private long procedureTimeoutMs() {
+    return storeTimeoutMs() + 1_000;
+  }
+
   private void checkStore(Promise<Status> promise) {
     String kind = services.config().store().redis() ? "redis" : "memory";
-    services.store().ping().onComplete(ar -> promise.tryComplete(ar.succeeded()
+    services.store().ping().timeout(storeTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> promise.tryComplete(ar.succeeded()
         ? Status.OK(new JsonObject().put("store", kind))
         : Status.KO(new JsonObject().put("store", kind).put("error", String.valueOf(ar.cause().getMessage())))));
   }
@@ -68,7 +76,7 @@ public final class HealthApi implements RouteMount {
       promise.complete(status);
       return;
     }
-    services.store().leaseHolder().onComplete(ar -> {
+    services.store().leaseHolder().timeout(storeTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
       if (ar.succeeded()) {
         status.getData().put("leaseHolder", ar.result().orElse(null));
       }

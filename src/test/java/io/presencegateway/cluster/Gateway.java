@@ -82,6 +82,11 @@ final class Gateway implements AutoCloseable {
     }
   }
 
+  /** {@code GET path} on this instance's HTTP port (fails the test if no answer comes). */
+  io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> get(String path) {
+    return result(http.get(main.httpPort(), "127.0.0.1", path).send());
+  }
+
   /** Graceful: verticles stop, the poller releases its lease. */
   @Override
   public void close() {

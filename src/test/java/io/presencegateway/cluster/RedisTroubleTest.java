@@ -54,6 +54,10 @@ class RedisTroubleTest {
     cluster.redis.stop();
     for (Gateway g : all) {
       Await.until("readiness red while Redis is down", DELIVERY, () -> g.readiness() == 503);
+      var read = g.get("/v1/presence");
+      assertThat(read.statusCode()).as("read API while Redis is down").isEqualTo(503);
+      assertThat(read.getHeader("Retry-After")).isNotBlank();
+      assertThat(read.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("store_unavailable");
     }
     cluster.redis.start(); // empty: the server never persists
     for (Gateway g : all) {
