@@ -67,6 +67,7 @@ public class MainVerticle extends VerticleBase {
   public Future<?> start() {
     GatewayConfig config = given != null ? given : ConfigLoader.load(config(), System.getenv());
     LOG.info("Starting with {}", config);
+    warnIfOpen(config.http());
     registerCodec();
     return Stores.create(vertx, config.store())
         .compose(store -> {
@@ -175,6 +176,16 @@ public class MainVerticle extends VerticleBase {
       return vertx.deployVerticle(() -> new HttpVerticle(services, shared), new DeploymentOptions().setInstances(instances - 1))
           .onSuccess(httpIds::add);
     });
+  }
+
+  /** Open by default is fine on loopback; on a network interface it deserves one clear warning. */
+  private static void warnIfOpen(GatewayConfig.Http http) {
+    boolean loopback = http.host().equals("127.0.0.1") || http.host().equals("::1") || http.host().equals("localhost");
+    if (http.apiKeys().isEmpty() && !loopback) {
+      LOG.warn("API_KEYS is empty and HTTP_HOST={} listens beyond loopback: anyone who reaches port {} can read presence "
+          + "and change status messages, the watch list and webhook subscriptions. Set API_KEYS, or HTTP_HOST=127.0.0.1.",
+          http.host(), http.port());
+    }
   }
 
   /** A port another process holds is a configuration problem: one line naming the setting, no stack trace. */

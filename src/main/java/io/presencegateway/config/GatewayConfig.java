@@ -123,19 +123,19 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     Source source = p.choice(Setting.SOURCE, Source.class);
     Webex webex = webex(p, source);
     return new GatewayConfig(
-        new Http(p.text(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), p.list(Setting.API_KEYS)),
+        new Http(p.host(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), p.list(Setting.API_KEYS)),
         source,
         webex,
         new Poll(p.integer(Setting.POLL_INTERVAL_MS, 100, 3_600_000), p.integer(Setting.POLL_MAX_BACKOFF_MS, 100, 3_600_000),
             p.integer(Setting.POLL_LEASE_TTL_MS, 1000, 600_000)),
         webhooks(p),
-        new Simulator(p.text(Setting.SIMULATOR_HOST), p.integer(Setting.SIMULATOR_PORT, 0, 65535),
+        new Simulator(p.host(Setting.SIMULATOR_HOST), p.integer(Setting.SIMULATOR_PORT, 0, 65535),
             p.integer(Setting.SIMULATOR_PEOPLE, 0, 200_000), p.integer(Setting.SIMULATOR_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE),
             p.integer(Setting.SIMULATOR_CHANGE_INTERVAL_MS, 0, 3_600_000)),
         new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000), p.integer(Setting.REDIS_TIMEOUT_MS, 50, 600_000)),
         new Channels(p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
             p.integer(Setting.WS_PING_MS, 100, 25_000), p.integer(Setting.CLIENT_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
-            p.list(Setting.CORS_ORIGINS)),
+            corsOrigins(p)),
         oauth(p),
         new Upstream(p.integer(Setting.WEBEX_PERSON_GET_MAX, 0, 10_000), p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000),
             p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)),
@@ -183,9 +183,27 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     return new Watch(false, ids);
   }
 
+  /** Exact origins only: a wildcard would let any site read the streams, and never goes with credentials. */
+  private static List<String> corsOrigins(SettingParser p) {
+    List<String> origins = p.list(Setting.CORS_ORIGINS);
+    for (String o : origins) {
+      if (o.contains("*")) {
+        throw new ConfigException(Setting.CORS_ORIGINS, "wildcards are not allowed: list exact origins like https://dashboard.example.com");
+      }
+      URI uri = SettingParser.httpUrl(Setting.CORS_ORIGINS, o);
+      if (uri.getPath() != null && !uri.getPath().isEmpty()) {
+        throw new ConfigException(Setting.CORS_ORIGINS, "'" + o + "' is not an origin (scheme://host[:port], no path)");
+      }
+    }
+    return origins;
+  }
+
   private static Webhooks webhooks(SettingParser p) {
     List<StaticReceiver> receivers = new ArrayList<>();
     URI url = p.httpUrl(Setting.WEBHOOK_URL, true);
+    if (url == null && !p.text(Setting.WEBHOOK_SECRET).isEmpty()) {
+      throw new ConfigException(Setting.WEBHOOK_SECRET, "is set but WEBHOOK_URL is empty: set both, or neither");
+    }
     if (url != null) {
       if (p.text(Setting.WEBHOOK_SECRET).isEmpty()) {
         throw new ConfigException(Setting.WEBHOOK_SECRET, "is required when WEBHOOK_URL is set (make one: echo whsec_$(openssl rand -base64 32))");

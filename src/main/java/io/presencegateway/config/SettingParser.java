@@ -32,6 +32,29 @@ final class SettingParser {
     }
   }
 
+  /** An interface to bind to: an IP literal or a host name (resolved when binding). */
+  String host(Setting s) {
+    String v = raw.text(s);
+    if (v.isEmpty()) {
+      throw new ConfigException(s, "is required (e.g. 0.0.0.0 for every interface, 127.0.0.1 for loopback only)");
+    }
+    if (v.matches("[0-9.]+")) {
+      String[] parts = v.split("\\.", -1);
+      boolean ok = parts.length == 4;
+      for (String part : parts) {
+        ok = ok && !part.isEmpty() && part.length() <= 3 && Integer.parseInt(part) <= 255;
+      }
+      if (!ok) {
+        throw new ConfigException(s, "'" + v + "' is not a valid IPv4 address");
+      }
+      return v;
+    }
+    if (!v.matches("[A-Za-z0-9.:%\\[\\]-]{1,253}")) {
+      throw new ConfigException(s, "'" + v + "' is not an IP address or host name");
+    }
+    return v;
+  }
+
   boolean bool(Setting s) {
     String v = raw.text(s).toLowerCase(Locale.ROOT);
     switch (v) {

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   /** Request bodies of the API are small JSON documents; anything bigger is refused with 413. */
   static final long MAX_BODY_BYTES = 64 * 1024;
+  static final int MAX_REQUEST_LINE = 64 * 1024;
 
   private final GatewayServices services;
   private final int port;
@@ -57,6 +58,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route().last().handler(ctx -> ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + ctx.normalizedPath())));
     HttpServerOptions options = new HttpServerOptions().setHost(services.config().http().host()).setPort(port)
         .setCompressionSupported(false).setIdleTimeout(0)
+        // EventSource can filter only through the query string: room for ~700 ids instead of ~45
+        .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(16 * 1024)
         .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES);
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }

@@ -15,6 +15,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class StatusMessageApi implements RouteMount {
   /** Long enough for any human status line, short enough to keep envelopes small. */
   static final int MAX_MESSAGE_CHARS = 1000;
+  /** Webex has nine documented statuses; room for new ones, but no unbounded growth per person. */
+  static final int MAX_PER_PERSON = 32;
 
   private final PresenceStore store;
 
@@ -40,7 +42,13 @@ public final class StatusMessageApi implements RouteMount {
     String id = personId(ctx);
     String status = status(ctx);
     String message = message(ctx);
-    store.putStatusMessage(id, status, message)
+    store.statusMessages(id).compose(existing -> {
+      if (existing.size() >= MAX_PER_PERSON && !existing.containsKey(status)) {
+        return io.vertx.core.Future.failedFuture(new ApiError(409, "too_many_messages",
+            "a person holds at most " + MAX_PER_PERSON + " stored status messages; delete one first"));
+      }
+      return store.putStatusMessage(id, status, message);
+    })
         .onSuccess(v -> ctx.json(new JsonObject().put("personId", id).put("status", status).put("statusMessage", message)))
         .onFailure(ctx::fail);
   }

@@ -37,7 +37,7 @@ final class ControlApi {
   }
 
   void mount(Router router) {
-    router.route(BASE + "/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     router.get(BASE + "/people").handler(this::listPeople);
     router.put(BASE + "/people/:personId").handler(this::putPerson);
     router.delete(BASE + "/people/:personId").handler(this::deletePerson);

@@ -41,7 +41,7 @@ final class PeopleApi {
   void mount(Router router) {
     router.get("/v1/people").handler(this::guard).handler(this::list);
     router.get("/v1/people/:personId").handler(this::guard).handler(this::one);
-    router.post("/v1/access_token").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::guard)
+    router.post("/v1/access_token").handler(BodyHandler.create(false).setBodyLimit(16 * 1024)).handler(this::guard)
         .handler(this::accessToken);
   }
 

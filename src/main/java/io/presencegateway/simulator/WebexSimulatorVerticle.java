@@ -76,6 +76,9 @@ public final class WebexSimulatorVerticle extends VerticleBase {
     new ControlApi(org, faults, requests, auth).mount(router);
     new PeopleApi(vertx, org, faults, requests, auth).mount(router);
     router.route().last().handler(ctx -> PeopleApi.webexError(ctx, 404, "The requested resource could not be found."));
+    // body too large, bad JSON and the like: the same Webex-style JSON error as every other answer
+    router.route().failureHandler(ctx -> PeopleApi.webexError(ctx, ctx.statusCode() >= 400 && ctx.statusCode() < 500
+        ? ctx.statusCode() : 500, ctx.statusCode() == 413 ? "Request body too large." : "The request could not be processed."));
     return router;
   }
 }

@@ -72,6 +72,11 @@ class ConfigTest {
     assertOneLine(Map.of("REDIS_URL", "localhost:6379"), "REDIS_URL: must start with redis://");
     assertOneLine(Map.of("WEBHOOK_ALLOW_PRIVATE_TARGETS", "maybe"), "WEBHOOK_ALLOW_PRIVATE_TARGETS: must be true or false");
     assertOneLine(Map.of("WEBHOOKS", "{oops"), "WEBHOOKS: must be a JSON array");
+    assertOneLine(Map.of("HTTP_HOST", "999.1.1.1"), "HTTP_HOST: '999.1.1.1' is not a valid IPv4 address");
+    assertOneLine(Map.of("HTTP_HOST", "my host"), "HTTP_HOST: 'my host' is not an IP address or host name");
+    assertOneLine(Map.of("CORS_ORIGINS", "*"), "CORS_ORIGINS: wildcards are not allowed");
+    assertOneLine(Map.of("CORS_ORIGINS", "https://a.example.com/app"), "CORS_ORIGINS: 'https://a.example.com/app' is not an origin");
+    assertOneLine(Map.of("WEBHOOK_SECRET", SECRET), "WEBHOOK_SECRET: is set but WEBHOOK_URL is empty");
   }
 
   @Test

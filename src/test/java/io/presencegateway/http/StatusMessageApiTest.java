@@ -116,4 +116,34 @@ class StatusMessageApiTest {
       checks.flag();
     })));
   }
+
+  @Test
+  void aPersonHoldsABoundedNumberOfMessages(VertxTestContext ctx) {
+    io.vertx.core.Future<HttpResponse<Buffer>> chain = io.vertx.core.Future.succeededFuture();
+    for (int i = 0; i < StatusMessageApi.MAX_PER_PERSON; i++) {
+      String status = "custom" + i;
+      chain = chain.compose(r -> call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/" + status, "{\"statusMessage\":\"x\"}"));
+    }
+    chain.compose(r -> call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/oneTooMany", "{\"statusMessage\":\"x\"}"))
+        .compose(tooMany -> {
+          ctx.verify(() -> assertThat(tooMany.statusCode()).isEqualTo(409));
+          return call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/custom0", "{\"statusMessage\":\"replaced\"}");
+        })
+        .onComplete(ctx.succeeding(replace -> ctx.verify(() -> {
+          assertThat(replace.statusCode()).as("replacing an existing one is fine").isEqualTo(200);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void aFilterOfHundredsOfIdsFitsInTheQueryString(VertxTestContext ctx) {
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < 600; i++) {
+      ids.append(i == 0 ? "" : ",").append(io.presencegateway.event.PersonIds.personId("us", java.util.UUID.randomUUID()));
+    }
+    call(HttpMethod.GET, "/v1/presence?ids=" + ids, null).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertThat(r.statusCode()).isEqualTo(200);
+      ctx.completeNow();
+    })));
+  }
 }
