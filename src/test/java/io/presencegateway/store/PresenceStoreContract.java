@@ -177,9 +177,21 @@ public abstract class PresenceStoreContract {
     String real = cycle(person(ALICE, "call")).get(0).id();
     String unknown = (Long.parseLong(real.split("-")[0]) - 1) + "-0";
 
-    for (String id : List.of("garbage", "", "12-", "-3", "0-0", unknown)) {
+    for (String id : List.of("garbage", "", "12-", "-3", unknown)) {
       assertThat(result(store.replayAfter(id, 100)).gap()).as("replay after '" + id + "'").isTrue();
     }
+  }
+
+  @Test
+  void aSnapshotTakenOnAnEmptyLogResumesWithEveryEvent() {
+    assertThat(result(store.replayAfter("0-0", 100))).isEqualTo(new PresenceStore.Replay(false, List.of()));
+    cycle(person(ALICE, "active"));
+    String first = cycle(person(ALICE, "call")).get(0).id();
+    String second = cycle(person(ALICE, "meeting")).get(0).id();
+
+    PresenceStore.Replay replay = result(store.replayAfter("0-0", 100));
+    assertThat(replay.gap()).isFalse();
+    assertThat(replay.events()).extracting(PresenceEvent::id).containsExactly(first, second);
   }
 
   @Test
@@ -192,6 +204,7 @@ public abstract class PresenceStoreContract {
     }
 
     assertThat(result(store.replayAfter(ids.get(0), 10_000)).gap()).as("trimmed away").isTrue();
+    assertThat(result(store.replayAfter("0-0", 10_000)).gap()).as("from the start, after trimming").isTrue();
     String recent = ids.get(ids.size() - 3);
     assertThat(result(store.replayAfter(recent, 10_000)).events()).hasSize(2);
   }

@@ -39,6 +39,8 @@ public final class MemoryPresenceStore implements PresenceStore {
   private final ArrayDeque<PresenceEvent> log = new ArrayDeque<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private EventId lastId;
+  /** Whether the ring buffer ever dropped an event: then a resume from {@code 0-0} has a gap. */
+  private boolean trimmed;
   private String deliveryCursor = "0-0";
   private String leaseHolder;
   private long leaseExpiresAt;
@@ -130,6 +132,7 @@ public final class MemoryPresenceStore implements PresenceStore {
     log.addLast(event);
     while (log.size() > capacity) {
       log.removeFirst();
+      trimmed = true;
     }
     return event;
   }
@@ -186,7 +189,8 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   @Override
   public synchronized Future<Replay> replayAfter(String afterId, int max) {
-    if (EventId.parse(afterId).isEmpty() || log.stream().noneMatch(e -> e.id().equals(afterId))) {
+    boolean fromStart = "0-0".equals(afterId) && !trimmed; // a snapshot taken while the log was empty
+    if (!fromStart && (EventId.parse(afterId).isEmpty() || log.stream().noneMatch(e -> e.id().equals(afterId)))) {
       return Future.succeededFuture(Replay.reset());
     }
     List<PresenceEvent> missed = after(afterId, Integer.MAX_VALUE);

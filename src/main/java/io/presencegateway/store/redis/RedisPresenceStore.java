@@ -201,6 +201,9 @@ public final class RedisPresenceStore implements PresenceStore {
       return Future.succeededFuture(Replay.reset());
     }
     String from = id.get().toString();
+    if (id.get().equals(new EventId(0, 0))) {
+      return replayFromStart(max);
+    }
     return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg(from).arg(from)).compose(found -> {
       if (found == null || found.size() == 0) {
         return Future.succeededFuture(Replay.reset());
@@ -208,6 +211,28 @@ public final class RedisPresenceStore implements PresenceStore {
       return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg("(" + from).arg("+").arg("COUNT").arg(max + 1L))
           .map(RedisJson::events)
           .map(missed -> missed.size() > max ? Replay.reset() : new Replay(false, missed));
+    });
+  }
+
+  /**
+   * {@code 0-0} is the cursor of a snapshot taken while the log was empty: every event is missed,
+   * which is exact only while nothing was ever trimmed (entries-added equals the length).
+   */
+  private Future<Replay> replayFromStart(int max) {
+    return send(Request.cmd(Command.EXISTS).arg(RedisKeys.EVENTS)).compose(exists -> {
+      if (exists.toInteger() == 0) {
+        return Future.succeededFuture(new Replay(false, List.of()));
+      }
+      return send(Request.cmd(Command.XINFO).arg("STREAM").arg(RedisKeys.EVENTS)).compose(info -> {
+        Response added = info.get("entries-added");
+        Response length = info.get("length");
+        if (added == null || length == null || added.toLong() != length.toLong()) {
+          return Future.succeededFuture(Replay.reset());
+        }
+        return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg("-").arg("+").arg("COUNT").arg(max + 1L))
+            .map(RedisJson::events)
+            .map(all -> all.size() > max ? Replay.reset() : new Replay(false, all));
+      });
     });
   }
 
