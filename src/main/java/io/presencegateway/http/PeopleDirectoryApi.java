@@ -1,6 +1,5 @@
 package io.presencegateway.http;
 
-import io.presencegateway.event.PersonIds;
 import io.presencegateway.event.PersonState;
 import io.presencegateway.store.PresenceStore;
 import io.vertx.core.json.JsonArray;
@@ -37,18 +36,9 @@ public final class PeopleDirectoryApi implements RouteMount {
   }
 
   private void one(RoutingContext ctx) {
-    String id = ctx.pathParam("personId");
-    if (!PersonIds.isValid(id)) {
-      throw ApiError.badRequest("'" + id + "' is not a Webex person id");
-    }
-    store.state(id).onSuccess(state -> {
-      if (state.isEmpty()) {
-        ErrorMapper.send(ctx, ApiError.notFound("person " + id + " is not watched or has no presence yet"));
-      } else {
-        send(ctx, entry(state.get()));
-      }
-    }).onFailure(ctx::fail);
+    PresenceApi.watchedPerson(store, ctx.pathParam("personId")).onSuccess(state -> send(ctx, entry(state))).onFailure(ctx::fail);
   }
+
 
   static JsonObject entry(PersonState p) {
     return new JsonObject().put("id", p.id()).put("displayName", p.displayName()).put("email", p.email()).put("status", p.status());

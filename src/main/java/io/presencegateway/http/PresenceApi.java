@@ -37,18 +37,18 @@ public final class PresenceApi implements RouteMount {
   }
 
   private void one(RoutingContext ctx) {
-    String id = ctx.pathParam("personId");
-    if (!PersonIds.isValid(id)) {
-      throw ApiError.badRequest("'" + id + "' is not a Webex person id");
-    }
-    store.state(id).onSuccess(state -> {
-      if (state.isEmpty()) {
-        ErrorMapper.send(ctx, ApiError.notFound("person " + id + " is not watched or has no presence yet"));
-      } else {
-        send(ctx, List.of(state.get()));
-      }
-    }).onFailure(ctx::fail);
+    watchedPerson(store, ctx.pathParam("personId")).onSuccess(state -> send(ctx, List.of(state))).onFailure(ctx::fail);
   }
+
+  /** The stored state of a watched person: 400 for a malformed id, 404 for someone not watched (yet). */
+  static io.vertx.core.Future<PersonState> watchedPerson(PresenceStore store, String id) {
+    if (!PersonIds.isValid(id)) {
+      return io.vertx.core.Future.failedFuture(ApiError.badRequest("'" + id + "' is not a Webex person id"));
+    }
+    return store.state(id).compose(state -> state.isPresent() ? io.vertx.core.Future.succeededFuture(state.get())
+        : io.vertx.core.Future.failedFuture(ApiError.notFound("person " + id + " is not watched or has no presence yet")));
+  }
+
 
   static PresenceFilter filterOf(RoutingContext ctx) {
     try {
