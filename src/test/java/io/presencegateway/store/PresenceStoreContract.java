@@ -1,5 +1,6 @@
 package io.presencegateway.store;
 
+import io.presencegateway.event.EventId;
 import io.presencegateway.event.PersonIds;
 import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
@@ -42,6 +43,8 @@ public abstract class PresenceStoreContract {
 
   protected PresenceStore store;
   protected long token;
+  /** The id of the empty log (its origin), read before anything was appended. */
+  protected String origin;
 
   /** A fresh, empty store with an event log of {@code logSize} events. */
   protected abstract PresenceStore newStore(Vertx vertx, int logSize);
@@ -50,6 +53,7 @@ public abstract class PresenceStoreContract {
   void open(Vertx vertx) {
     store = newStore(vertx, LOG_SIZE);
     token = lease("poller-1");
+    origin = result(store.lastEventId());
   }
 
   @AfterEach
@@ -89,7 +93,7 @@ public abstract class PresenceStoreContract {
     assertThat(states).containsOnlyKeys(PersonIds.key(ALICE), PersonIds.key(BOB));
     assertThat(states.get(PersonIds.key(ALICE)).status()).isEqualTo("active");
     assertThat(result(store.state(ALICE))).get().extracting(PersonState::displayName).isEqualTo("Name of " + ALICE.substring(0, 6));
-    assertThat(result(store.lastEventId())).isEqualTo("0-0");
+    assertThat(result(store.lastEventId())).as("nothing appended").isEqualTo(origin);
   }
 
   @Test
@@ -131,7 +135,7 @@ public abstract class PresenceStoreContract {
 
     assertThat(cycle(laterActivity)).isEmpty();
 
-    assertThat(result(store.lastEventId())).isEqualTo("0-0");
+    assertThat(result(store.lastEventId())).as("nothing appended").isEqualTo(origin);
     assertThat(result(store.state(ALICE)).orElseThrow().lastActivity()).as("refreshed without an event")
         .isEqualTo("2025-08-15T17:00:00.000Z");
   }
@@ -143,7 +147,7 @@ public abstract class PresenceStoreContract {
     assertThat(cycle(person(ALICE, "active"))).isEmpty();
     assertThat(result(store.states())).containsOnlyKeys(PersonIds.key(ALICE));
     assertThat(diff(person(ALICE, "active")).isEmpty()).as("nothing left to drop next cycle").isTrue();
-    assertThat(result(store.lastEventId())).isEqualTo("0-0");
+    assertThat(result(store.lastEventId())).as("nothing appended").isEqualTo(origin);
   }
 
   @Test
@@ -184,14 +188,31 @@ public abstract class PresenceStoreContract {
 
   @Test
   void aSnapshotTakenOnAnEmptyLogResumesWithEveryEvent() {
-    assertThat(result(store.replayAfter("0-0", 100))).isEqualTo(new PresenceStore.Replay(false, List.of()));
+    assertThat(EventId.parse(origin)).as("the empty log's id is an event id").isPresent();
+    assertThat(result(store.replayAfter(origin, 100))).isEqualTo(new PresenceStore.Replay(false, List.of()));
     cycle(person(ALICE, "active"));
     String first = cycle(person(ALICE, "call")).get(0).id();
     String second = cycle(person(ALICE, "meeting")).get(0).id();
+    assertThat(EventId.parse(first).orElseThrow()).as("events sort after the origin")
+        .isGreaterThan(EventId.parse(origin).orElseThrow());
 
-    PresenceStore.Replay replay = result(store.replayAfter("0-0", 100));
+    PresenceStore.Replay replay = result(store.replayAfter(origin, 100));
     assertThat(replay.gap()).isFalse();
     assertThat(replay.events()).extracting(PresenceEvent::id).containsExactly(first, second);
+  }
+
+  /**
+   * {@code 0-0}, or the origin of a log this store never had (a restarted in-memory gateway, a flushed
+   * Redis), must not resume silently into this log: the client's state may predate its baseline.
+   */
+  @Test
+  void aCursorFromAnotherLogIsAReset() {
+    cycle(person(ALICE, "active"));
+    cycle(person(ALICE, "call"));
+    String earlierOrigin = new EventId(EventId.parse(origin).orElseThrow().millis() - 60_000, 0).toString();
+
+    assertThat(result(store.replayAfter("0-0", 100)).gap()).as("0-0").isTrue();
+    assertThat(result(store.replayAfter(earlierOrigin, 100)).gap()).as("an older log's origin").isTrue();
   }
 
   @Test
@@ -204,7 +225,7 @@ public abstract class PresenceStoreContract {
     }
 
     assertThat(result(store.replayAfter(ids.get(0), 10_000)).gap()).as("trimmed away").isTrue();
-    assertThat(result(store.replayAfter("0-0", 10_000)).gap()).as("from the start, after trimming").isTrue();
+    assertThat(result(store.replayAfter(origin, 10_000)).gap()).as("from the start, after trimming").isTrue();
     String recent = ids.get(ids.size() - 3);
     assertThat(result(store.replayAfter(recent, 10_000)).events()).hasSize(2);
   }
@@ -221,7 +242,7 @@ public abstract class PresenceStoreContract {
 
     assertThat(refused).isInstanceOf(StaleLeaseException.class);
     assertThat(result(store.state(ALICE)).orElseThrow().status()).as("nothing written").isEqualTo("active");
-    assertThat(result(store.lastEventId())).isEqualTo("0-0");
+    assertThat(result(store.lastEventId())).as("nothing appended").isEqualTo(origin);
     token = newer;
     assertThat(cycle(person(ALICE, "call"))).hasSize(1);
   }

@@ -39,8 +39,12 @@ public final class MemoryPresenceStore implements PresenceStore {
   private final ArrayDeque<PresenceEvent> log = new ArrayDeque<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private EventId lastId;
-  /** Whether the ring buffer ever dropped an event: then a resume from {@code 0-0} has a gap. */
-  private boolean trimmed;
+  /**
+   * The id just before the oldest retained event: at first the log's origin (this store's creation
+   * time, so a cursor from an earlier process is unknown here and gets a reset), then the newest
+   * event the ring buffer dropped. A resume from exactly this id has missed nothing retained.
+   */
+  private EventId floorId;
   private String deliveryCursor = "0-0";
   private String leaseHolder;
   private long leaseExpiresAt;
@@ -51,6 +55,8 @@ public final class MemoryPresenceStore implements PresenceStore {
   public MemoryPresenceStore(Vertx vertx, int capacity) {
     this.vertx = vertx;
     this.capacity = capacity;
+    this.floorId = new EventId(System.currentTimeMillis(), 0);
+    this.lastId = floorId;
   }
 
   @Override
@@ -131,15 +137,14 @@ public final class MemoryPresenceStore implements PresenceStore {
     PresenceEvent event = new PresenceEvent(lastId.toString(), orgId, timestamp, items);
     log.addLast(event);
     while (log.size() > capacity) {
-      log.removeFirst();
-      trimmed = true;
+      floorId = EventId.parse(log.removeFirst().id()).orElseThrow();
     }
     return event;
   }
 
   @Override
   public synchronized Future<String> lastEventId() {
-    return Future.succeededFuture(lastId == null ? "0-0" : lastId.toString());
+    return Future.succeededFuture(lastId.toString());
   }
 
   @Override
@@ -189,8 +194,8 @@ public final class MemoryPresenceStore implements PresenceStore {
 
   @Override
   public synchronized Future<Replay> replayAfter(String afterId, int max) {
-    boolean fromStart = "0-0".equals(afterId) && !trimmed; // a snapshot taken while the log was empty
-    if (!fromStart && (EventId.parse(afterId).isEmpty() || log.stream().noneMatch(e -> e.id().equals(afterId)))) {
+    boolean fromFloor = floorId.toString().equals(afterId); // e.g. a snapshot taken while the log was empty
+    if (!fromFloor && (EventId.parse(afterId).isEmpty() || log.stream().noneMatch(e -> e.id().equals(afterId)))) {
       return Future.succeededFuture(Replay.reset());
     }
     List<PresenceEvent> missed = after(afterId, Integer.MAX_VALUE);

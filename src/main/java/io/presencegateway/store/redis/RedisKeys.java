@@ -11,6 +11,8 @@ final class RedisKeys {
   static final String MESSAGES = "{pg}:msg";
   /** Stream, capped with {@code MAXLEN ~}: the event log; entry id = event id. */
   static final String EVENTS = "{pg}:events";
+  /** String: the id a snapshot of the empty log carries (see log-origin.lua); new after a flush. */
+  static final String EVENTS_ORIGIN = "{pg}:events:origin";
   /** String with a PX TTL: {@code <holder>|<fencing token>} of the instance that polls. */
   static final String LEASE = "{pg}:lease:poller";
   /** Counter: the last fencing token handed out. */

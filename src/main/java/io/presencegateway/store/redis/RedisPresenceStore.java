@@ -55,6 +55,7 @@ public final class RedisPresenceStore implements PresenceStore {
   private final LuaScript releaseScript = LuaScript.load("release-lease");
   private final LuaScript putMessageScript = LuaScript.load("put-message");
   private final LuaScript deleteMessageScript = LuaScript.load("delete-message");
+  private final LuaScript originScript = LuaScript.load("log-origin");
   private volatile boolean deliveryGroupReady;
 
   RedisPresenceStore(Redis redis, Redis blocking, GatewayConfig.Store config) {
@@ -175,7 +176,9 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public Future<String> lastEventId() {
     return send(Request.cmd(Command.XREVRANGE).arg(RedisKeys.EVENTS).arg("+").arg("-").arg("COUNT").arg(1))
-        .map(reply -> reply == null || reply.size() == 0 ? "0-0" : reply.get(0).get(0).toString());
+        .compose(reply -> reply == null || reply.size() == 0
+            ? run(originScript, List.of(RedisKeys.EVENTS_ORIGIN)).map(Response::toString)
+            : Future.succeededFuture(reply.get(0).get(0).toString()));
   }
 
   /** XREAD BLOCK on the blocking pool: the tail of every instance's log relay. */
@@ -201,12 +204,11 @@ public final class RedisPresenceStore implements PresenceStore {
       return Future.succeededFuture(Replay.reset());
     }
     String from = id.get().toString();
-    if (id.get().equals(new EventId(0, 0))) {
-      return replayFromStart(max);
-    }
     return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg(from).arg(from)).compose(found -> {
       if (found == null || found.size() == 0) {
-        return Future.succeededFuture(Replay.reset());
+        return send(Request.cmd(Command.GET).arg(RedisKeys.EVENTS_ORIGIN))
+            .compose(origin -> origin != null && from.equals(origin.toString()) ? replayFromStart(max)
+                : Future.succeededFuture(Replay.reset()));
       }
       return send(Request.cmd(Command.XRANGE).arg(RedisKeys.EVENTS).arg("(" + from).arg("+").arg("COUNT").arg(max + 1L))
           .map(RedisJson::events)
@@ -215,7 +217,7 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   /**
-   * {@code 0-0} is the cursor of a snapshot taken while the log was empty: every event is missed,
+   * The log's origin is the cursor of a snapshot taken while the log was empty: every event is missed,
    * which is exact only while nothing was ever trimmed (entries-added equals the length).
    */
   private Future<Replay> replayFromStart(int max) {
