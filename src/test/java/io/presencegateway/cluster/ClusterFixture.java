@@ -23,7 +23,7 @@ final class ClusterFixture implements AutoCloseable {
   static final int PEOPLE = 5;
   static final String[] STATUSES = {"DoNotDisturb", "meeting", "call", "active"};
 
-  final TestRedis redis = TestRedis.get();
+  final TestRedis redis;
   final FakePeopleApi webex = new FakePeopleApi(PEOPLE);
   final List<Gateway> gateways = new ArrayList<>();
   private final Vertx webexVertx = Vertx.vertx();
@@ -33,6 +33,12 @@ final class ClusterFixture implements AutoCloseable {
   record Step(String id, String status) { }
 
   ClusterFixture() {
+    this(TestRedis.get());
+  }
+
+  /** On a given Redis, e.g. {@link TestRedis#restartable()} for tests that kill it. */
+  ClusterFixture(TestRedis redis) {
+    this.redis = redis;
     redis.flushAll();
     result(webexVertx.deployVerticle(webex));
   }

@@ -1,6 +1,7 @@
 package io.presencegateway.cluster;
 
 import io.presencegateway.testsupport.Await;
+import io.presencegateway.testsupport.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,6 @@ import java.util.List;
 import static io.presencegateway.cluster.ClusterFixture.Step;
 import static io.presencegateway.cluster.ClusterFixture.steps;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Redis going away and coming back empty, or being flushed, under two polling instances. */
 class RedisTroubleTest {
@@ -21,17 +21,15 @@ class RedisTroubleTest {
 
   @BeforeEach
   void setUp() {
-    cluster = new ClusterFixture();
+    cluster = new ClusterFixture(TestRedis.restartable());
   }
 
   @AfterEach
   void tearDown() {
-    if (!cluster.redis.restartable() || isListening()) {
-      cluster.close();
-    } else {
+    if (!isListening()) {
       cluster.redis.start();
-      cluster.close();
     }
+    cluster.close();
   }
 
   private boolean isListening() {
@@ -45,7 +43,6 @@ class RedisTroubleTest {
 
   @Test
   void aRedisRestartTurnsReadinessRedThenGreenAndLosesNoLaterChange() {
-    assumeTrue(cluster.redis.restartable(), "restarts need a redis-server started by the tests (REDIS_URL is set)");
     List<Gateway> all = List.of(cluster.gateway(), cluster.gateway());
     cluster.awaitBaseline(all.get(0));
     cluster.change(cluster.step(0), all, DELIVERY);

@@ -32,6 +32,7 @@ public final class TestRedis {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final long POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static TestRedis instance;
+  private static TestRedis restartableInstance;
 
   private final String url;
   private final RedisServerProcess process;
@@ -52,14 +53,33 @@ public final class TestRedis {
     return instance;
   }
 
+  /**
+   * A Redis that the tests may kill and restart: the shared one when this JVM started it, otherwise
+   * (REDIS_URL points at a server the tests must not stop) a private {@code redis-server} from PATH.
+   * Fails with a message saying how to get one: a restart test never skips.
+   */
+  public static synchronized TestRedis restartable() {
+    TestRedis shared = get();
+    if (shared.process != null) {
+      return shared;
+    }
+    if (restartableInstance == null) {
+      Path server = onPath("redis-server");
+      if (server == null) {
+        throw new IllegalStateException("This test kills and restarts Redis, so it needs its own redis-server on PATH "
+            + "even when REDIS_URL is set (Debian/Ubuntu: apt-get install -y redis-server)");
+      }
+      RedisServerProcess p = new RedisServerProcess(server, freePort());
+      p.start();
+      restartableInstance = new TestRedis("redis://127.0.0.1:" + p.port + "/0", p);
+      Runtime.getRuntime().addShutdownHook(new Thread(restartableInstance::shutdown, "test-redis-stop-private"));
+    }
+    return restartableInstance;
+  }
+
   /** The {@code redis://} URL tests give the gateway as {@code REDIS_URL}. */
   public String url() {
     return url;
-  }
-
-  /** True when this JVM started the server, so it may stop and restart it. */
-  public boolean restartable() {
-    return process != null;
   }
 
   /** Kills the server (as a crash would). Only for a server this JVM started. */
