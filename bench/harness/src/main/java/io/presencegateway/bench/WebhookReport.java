@@ -1,0 +1,7 @@
+package io.presencegateway.bench;
+
+final class WebhookReport {
+  static void main(Args a) {
+    throw new UnsupportedOperationException();
+  }
+}
