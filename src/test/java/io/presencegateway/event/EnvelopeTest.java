@@ -56,6 +56,11 @@ class EnvelopeTest {
     assertThat(Timestamps.format(Instant.parse("2025-08-15T16:42:29Z"))).isEqualTo("2025-08-15T16:42:29.000Z");
     assertThat(Timestamps.normalise("2025-08-15T16:42:27.1992Z")).isEqualTo("2025-08-15T16:42:27.199Z");
     assertThat(Timestamps.normalise("not a time")).isEqualTo("not a time");
+    // already canonical: passed through as is (the fast path), and identical to parse + format
+    assertThat(Timestamps.normalise("2025-08-15T16:42:27.199Z")).isEqualTo("2025-08-15T16:42:27.199Z")
+        .isEqualTo(Timestamps.format(Instant.parse("2025-08-15T16:42:27.199Z")));
+    assertThat(Timestamps.normalise("2025-08-15T16:42:27+02:00")).isEqualTo("2025-08-15T14:42:27.000Z");
+    assertThat(Timestamps.normalise("2025-13-15T16:42:27.199Z")).isEqualTo("2025-13-15T16:42:27.199Z"); // unparseable
   }
 
   @Test

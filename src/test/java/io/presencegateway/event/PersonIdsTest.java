@@ -36,4 +36,21 @@ class PersonIdsTest {
     assertThat(PersonIds.isValid("")).isFalse();
     assertThat(PersonIds.isValid("x".repeat(10_000))).isFalse();
   }
+
+  @Test
+  void onlyTheExactHydraShapeIsAPerson() {
+    String uuid = "a808befa-9138-461c-b9af-392c784e0c1a";
+    assertThat(PersonIds.uuidOf(b64("ciscospark://eu-central-1/PEOPLE/" + uuid))).contains(uuid);
+    assertThat(PersonIds.uuidOf(b64("ciscospark://us/PEOPLE/" + uuid.toUpperCase()))).contains(uuid);
+    assertThat(PersonIds.uuidOf(b64("ciscospark:///PEOPLE/" + uuid))).isEmpty();          // no region
+    assertThat(PersonIds.uuidOf(b64("ciscospark://US/PEOPLE/" + uuid))).isEmpty();        // region is lower case
+    assertThat(PersonIds.uuidOf(b64("ciscospark://us/PEOPLE/" + uuid + "0"))).isEmpty();  // 37 characters
+    assertThat(PersonIds.uuidOf(b64("ciscospark://us/PEOPLE/" + uuid.replace('a', 'g')))).isEmpty();
+    assertThat(PersonIds.uuidOf(b64("ciscospark://us/ROOM/" + uuid))).isEmpty();
+    assertThat(PersonIds.uuidOf(b64("https://us/PEOPLE/" + uuid))).isEmpty();
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().withoutPadding().encodeToString(s.getBytes(StandardCharsets.US_ASCII));
+  }
 }
