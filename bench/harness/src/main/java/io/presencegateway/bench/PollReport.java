@@ -26,7 +26,7 @@ final class PollReport {
       JsonObject base = smallest(runs, r.getString("store"));
       double perPerson = (double) base.getInteger("people") / r.getInteger("people");
       r.put("cyclePerPersonVsSmallest", PollRun.round(r.getDouble("cycleMeanMs") / base.getDouble("cycleMeanMs") * perPerson, 2));
-      r.put("netCpuPerPersonVsSmallest", PollRun.round(r.getDouble("netCpuMsPerCycle") / base.getDouble("netCpuMsPerCycle") * perPerson, 2));
+      r.put("cpuPerPersonVsSmallest", PollRun.round(r.getDouble("gatewayCpuMsPerCycle") / base.getDouble("gatewayCpuMsPerCycle") * perPerson, 2));
       r.put("changesOk", Math.abs(r.getDouble("changesPerCycle") - r.getInteger("expectedChangesPerCycle"))
           <= 0.05 * r.getInteger("expectedChangesPerCycle") && r.getLong("failedCycles") == 0);
     }
@@ -63,15 +63,14 @@ final class PollReport {
         .append(" ms interval, 1 % of the people changed between cycles (different people every cycle). ")
         .append("Cycle mean: the gateway's own `presence_poll_cycle` timer; cycle max: the widest spacing of two ")
         .append("listings less the interval (an upper bound). CPU: the whole gateway process over one poll period, ")
-        .append("from /proc; net: less its idle rate measured between two cycles of the same run (timers, ")
-        .append("relay, webhook queue). The simulator runs in its own process. \"per person vs smallest\": ")
+        .append("from /proc (its idle work, timers, log relay and webhook queue checks, included). The simulator runs in its own process. \"per person vs smallest\": ")
         .append("cost per person relative to the smallest org of the same store (1.0 = linear growth).\n\n");
     List<List<String>> rows = new ArrayList<>();
     for (JsonObject r : runs) {
       rows.add(List.of(r.getString("store"), String.format("%,d", r.getInteger("people")),
           Markdown.num(r.getDouble("cycleMeanMs")), Markdown.num(r.getLong("cycleMaxEstMs")),
-          Markdown.num(r.getDouble("gatewayCpuMsPerCycle")), Markdown.num(r.getDouble("netCpuMsPerCycle")),
-          Markdown.num(r.getDouble("cyclePerPersonVsSmallest")), Markdown.num(r.getDouble("netCpuPerPersonVsSmallest")),
+          Markdown.num(r.getDouble("gatewayCpuMsPerCycle")),
+          Markdown.num(r.getDouble("cyclePerPersonVsSmallest")), Markdown.num(r.getDouble("cpuPerPersonVsSmallest")),
           Markdown.num(r.getDouble("upstreamCallsPerCycle")),
           r.containsKey("redisRoundTripsPerCycle") ? Markdown.num(r.getDouble("redisRoundTripsPerCycle")) : "-",
           Markdown.num(r.getDouble("changesPerCycle")) + " / " + r.getInteger("expectedChangesPerCycle"),
@@ -79,7 +78,7 @@ final class PollReport {
               ? " (+" + r.getLong("failedCycles") + " failed)" : "")));
     }
     out.append(Markdown.table(List.of("store", "people", "cycle mean ms", "cycle max ms", "gateway CPU ms/cycle",
-        "net CPU ms/cycle", "cycle per person vs smallest", "net CPU per person vs smallest", "upstream calls/cycle",
+        "cycle per person vs smallest", "CPU per person vs smallest", "upstream calls/cycle",
         "Redis round trips/cycle",
         "changes/cycle (expected)", "simulator CPU ms/cycle", "cycles"), rows));
     out.append("\nTarget (PRODUCT.md §7, ").append(json.getJsonObject("target").getString("rule")).append("): ");

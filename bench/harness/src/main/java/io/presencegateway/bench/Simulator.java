@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,12 +55,21 @@ final class Simulator {
 
   /** Sets each person to the given status (id → status), at most {@link #PUT_CONCURRENCY} at a time; waits for all. */
   void setStatuses(Map<String, String> statusById) {
+    Map<String, JsonObject> fields = new LinkedHashMap<>();
+    statusById.forEach((id, status) -> fields.put(id, new JsonObject().put("status", status)));
+    update(fields);
+  }
+
+  /**
+   * Updates each person with the given fields (id → {@code {"status", "orgId", ...}}), at most
+   * {@link #PUT_CONCURRENCY} at a time, in the map's order; waits for all.
+   */
+  void update(Map<String, JsonObject> fieldsById) {
     Semaphore slots = new Semaphore(PUT_CONCURRENCY);
     List<CompletableFuture<Integer>> calls = new ArrayList<>();
-    statusById.forEach((id, status) -> {
+    fieldsById.forEach((id, fields) -> {
       slots.acquireUninterruptibly();
-      calls.add(http.putAsync(base + "/people/" + id, new JsonObject().put("status", status))
-          .whenComplete((code, e) -> slots.release()));
+      calls.add(http.putAsync(base + "/people/" + id, fields).whenComplete((code, e) -> slots.release()));
     });
     for (CompletableFuture<Integer> call : calls) {
       int code = call.join();
