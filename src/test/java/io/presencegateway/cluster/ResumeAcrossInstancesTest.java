@@ -88,7 +88,26 @@ class ResumeAcrossInstancesTest {
       }
     }
     assertThat(replayedIds).containsExactlyElementsOf(missed.stream().map(PresenceEvent::id).toList());
+
+    // then live, with no gap and no duplicate at the seam: the next event is the next change
+    PresenceEvent live = makeChanges(List.of(a, b), 4, 1).get(0);
+    JsonObject next = nextEvent(messages);
+    assertThat(next.getString("id")).isEqualTo(live.id());
+    assertThat(next.getJsonObject("data").encode()).isEqualTo(live.envelope().toString());
     socket.close();
+    assertThat(messages).as("nothing after the live event").noneMatch(m -> "user-presence".equals(m.getString("type")));
+  }
+
+  /** The next {@code user-presence} message; a snapshot may come first (the connection's own). */
+  private static JsonObject nextEvent(BlockingQueue<JsonObject> messages) throws InterruptedException {
+    while (true) {
+      JsonObject m = messages.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(m).as("live message").isNotNull();
+      if ("user-presence".equals(m.getString("type"))) {
+        return m;
+      }
+      assertThat(m.getString("type")).as(m.encode()).isEqualTo("snapshot");
+    }
   }
 
   /** Makes {@code count} scripted changes and returns the events the instances' buses carried for them. */

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +46,15 @@ class ChannelLoadTest {
     await(good.request(io.vertx.core.http.HttpMethod.GET, gw.port(), "127.0.0.1", "/v1/presence/stream").compose(r -> r.send())
         .onSuccess(r -> r.handler(sse::add)));
     Recorder<JsonObject> ws = new Recorder<>();
+    Recorder<Long> wsLatencyMs = new Recorder<>();
     var goodWs = await(vertx.createWebSocketClient().connect(gw.port(), "127.0.0.1", "/v1/presence/ws?ids=")
-        .map(s -> s.textMessageHandler(t -> ws.add(new JsonObject(t)))));
+        .map(s -> s.textMessageHandler(t -> {
+          JsonObject m = new JsonObject(t);
+          if ("user-presence".equals(m.getString("type"))) {
+            wsLatencyMs.add(Instant.now().toEpochMilli() - Instant.parse(m.getJsonObject("data").getString("timestamp")).toEpochMilli());
+          }
+          ws.add(m);
+        })));
     ws.await(1, Duration.ofSeconds(10));
 
     NetClientOptions tinyWindow = new NetClientOptions().setReceiveBufferSize(2048);
@@ -71,7 +79,6 @@ class ChannelLoadTest {
       }
     });
     Recorder.until(() -> gw.metrics().slowClientDisconnects() >= 2, Duration.ofSeconds(20), "both stalled clients dropped");
-    long heapAtDrop = usedHeap();
     Recorder.until(() -> produced.get() >= 100, Duration.ofSeconds(20), "100 events produced");
     vertx.cancelTimer(timer);
     int total = produced.get();
@@ -83,8 +90,12 @@ class ChannelLoadTest {
     assertThat(wsGot.subList(1, 1 + total)).extracting(m -> m.getString("type")).containsOnly("user-presence");
     Recorder.until(() -> sse.events() >= total, Duration.ofSeconds(20), "good SSE client got every event");
     assertThat(sse.events()).isEqualTo(total);
-    // the dropped clients' queues are gone: heap did not grow by more than a few event bursts
-    assertThat(usedHeap() - heapAtDrop).isLessThan(256L * 1024 * 1024);
+    // the healthy client kept up while the stalled ones filled their buffers: detection to arrival
+    // stays far below the poll interval for nearly every event (a loaded CI machine may delay a few)
+    List<Long> latencies = new ArrayList<>(wsLatencyMs.all());
+    latencies.sort(null);
+    assertThat(latencies).hasSize(total);
+    assertThat(latencies.get((int) (latencies.size() * 0.95) - 1)).as("p95 latency ms of the healthy client").isLessThan(1_000L);
     stalled.forEach(NetSocket::close);
     await(good.close());
     await(goodWs.close());
@@ -110,11 +121,6 @@ class ChannelLoadTest {
     synchronized int events() {
       return events;
     }
-  }
-
-  private static long usedHeap() {
-    Runtime rt = Runtime.getRuntime();
-    return rt.totalMemory() - rt.freeMemory();
   }
 
   private enum Kill { CLOSE, RESET, HALF_CLOSE, SILENT }
