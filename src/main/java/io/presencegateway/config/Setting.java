@@ -25,7 +25,7 @@ public enum Setting {
   WEBEX_RETRY_AFTER_MAX_S("600", "Upper bound applied to any upstream Retry-After."),
   POLL_INTERVAL_MS("3000", "Time between the end of one poll cycle and the start of the next."),
   POLL_MAX_BACKOFF_MS("60000", "Longest interval the poller widens to while upstream fails."),
-  POLL_DEBOUNCE_MS("0", "Flap filter: a status that reverts within this window makes no event; a lasting change is emitted once, late by at most the window. 0 = off."),
+  POLL_DEBOUNCE_MS("0", "Flap filter: a status that reverts within this window makes no event; a lasting change is emitted once, late by at most the window plus one poll interval. 0 = off."),
   POLL_LEASE_TTL_MS("10000", "Poll lease lifetime (Redis): a dead poller is replaced within this plus one interval."),
   WEBHOOK_URL("", "A static webhook receiver (built-in subscription). Empty: none."),
   WEBHOOK_SECRET("", "Signing secret for WEBHOOK_URL: 'whsec_' + base64 of 16+ random bytes. Required with WEBHOOK_URL."),

@@ -227,6 +227,28 @@ class PollerVerticleTest {
         .onComplete(ctx.succeedingThenComplete());
   }
 
+  /** Webex rejects the token for a while (revoked, then restored): polling resumes by itself, nothing is lost. */
+  @Test
+  void pollingResumesOnceTheTokenIsAcceptedAgain(Vertx vertx, VertxTestContext ctx) {
+    startWithBaseline(vertx, ORG)
+        .compose(rig -> rig.sim.fault(new JsonObject().put("status", 401).put("times", 3))
+            .compose(x -> rig.until("unauthorized reported", () -> Future.succeededFuture(rig.status().unauthorized())))
+            // a change made while the token is refused is seen once the token works again
+            .compose(x -> rig.sim.putPerson(ANA, new JsonObject().put("status", "DoNotDisturb")))
+            .compose(x -> rig.until("the change after recovery", () -> rig.events().map(e -> e.size() == 1)))
+            .compose(x -> rig.cycles(2))
+            .compose(x -> rig.events().map(events -> {
+              ctx.verify(() -> {
+                assertThat(rig.status().unauthorized()).isFalse();
+                assertThat(rig.status().lastError()).isNull();
+                assertThat(events).hasSize(1);
+                assertThat(events.get(0).items()).extracting(PersonState::status).containsExactly("DoNotDisturb");
+              });
+              return events;
+            })))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
   @Test
   void someoneDeletedFromTheOrgIsDroppedOnceWithoutEvents(Vertx vertx, VertxTestContext ctx) {
     droppedOnce(vertx, ctx, ORG);
