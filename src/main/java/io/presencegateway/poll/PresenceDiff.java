@@ -75,10 +75,9 @@ public final class PresenceDiff {
       }
     }
     if (observation.complete()) {
-      Set<String> reported = new HashSet<>(seen);
-      observation.people().forEach(p -> reported.add(PersonIds.key(p.id())));
+      // seen holds the key of every person the listing reported, with or without a status
       for (String key : previous.keySet()) {
-        if (!reported.contains(key)) {
+        if (!seen.contains(key)) {
           removed.add(key);
         }
       }

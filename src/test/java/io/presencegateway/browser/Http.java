@@ -19,8 +19,17 @@ final class Http {
 
   /** The items of GET /v1/presence; empty when the gateway answers with anything but 200. */
   static JsonArray presence(String gatewayBase) {
+    return items(gatewayBase + "/v1/presence");
+  }
+
+  /** The items of GET /v1/people (name, e-mail, status of each watched person). */
+  static JsonArray people(String gatewayBase) {
+    return items(gatewayBase + "/v1/people");
+  }
+
+  private static JsonArray items(String url) {
     try {
-      HttpResponse<String> res = CLIENT.send(HttpRequest.newBuilder(URI.create(gatewayBase + "/v1/presence"))
+      HttpResponse<String> res = CLIENT.send(HttpRequest.newBuilder(URI.create(url))
           .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
       return res.statusCode() == 200 ? new JsonObject(res.body()).getJsonArray("items") : new JsonArray();
     } catch (IOException e) {

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import io.presencegateway.config.Setting;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -80,6 +82,59 @@ class LiveBoardBrowserTest {
       assertThat(chipCount("DoNotDisturb")).isEqualTo(countWith(Http.presence(gateway.baseUrl()), "DoNotDisturb"));
     } finally {
       chrome.screenshot("live-board-" + transport);
+    }
+    assertThat(chrome.consoleErrors(OPTIONAL_ENDPOINT_404)).as("console errors").isEmpty();
+  }
+
+  /**
+   * A thousand people at phone width: every card is there, nothing overflows sideways, a change
+   * re-renders only its own card, search and the status filter show exactly the matching people,
+   * and "changed … ago" keeps ticking.
+   */
+  @Test
+  void aThousandPeopleAtPhoneWidthSearchFilterAndTick() throws Exception {
+    chrome.close();
+    chrome = new HeadlessChrome(390, 844);
+    RunningGateway gateway = keep(RunningGateway.start(RunningGateway.testSettings().with(Setting.SIMULATOR_PEOPLE, 1000)));
+    JsonArray people = waitForFirstPoll(gateway.baseUrl());
+    int total = people.size(); // the simulated org has some people without presence data: no card for them
+    assertThat(total).as("people with presence").isGreaterThan(800);
+    chrome.driver().get(gateway.baseUrl() + "/");
+    try {
+      waitForState("live", FIRST_POLL);
+      waitUntil(FIRST_POLL, "a card for each of the " + total + " people", () -> cards().size() == total);
+      assertThat((Boolean) chrome.js("return document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+          .as("no horizontal scrolling at 390 px").isTrue();
+
+      JsonObject target = somebodyNotIn(people, "DoNotDisturb");
+      JsonObject bystander = people.getJsonObject(target == people.getJsonObject(0) ? 1 : 0);
+      chrome.js("arguments[0].probe = 'untouched'", card(bystander));
+      Http.setStatus(gateway.simulatorPort(), target.getString("id"), "DoNotDisturb");
+      waitUntil(CHANGE_VISIBLE, "the change shows among 1,000 cards within 5 s",
+          () -> "DoNotDisturb".equals(card(target).getAttribute("data-status")));
+      assertThat(chrome.js("return arguments[0].probe", card(bystander))).as("other cards are not rebuilt").isEqualTo("untouched");
+      assertThat(cards().size()).isEqualTo(total);
+
+      String name = displayName(gateway, target);
+      chrome.driver().findElement(By.id("search")).sendKeys(name);
+      waitUntil(CHANGE_VISIBLE, "search narrows the board to the people named " + name,
+          () -> visibleCards().size() < 100 && visibleCards().contains(card(target)));
+      assertThat(visibleCards()).as("every card shown matches every word of the search").allMatch(c -> matchesAllWords(c, name));
+      chrome.driver().findElement(By.id("search")).sendKeys(Keys.ESCAPE);
+      waitUntil(CHANGE_VISIBLE, "clearing the search shows everyone again", () -> visibleCards().size() == total);
+
+      chrome.driver().findElement(By.cssSelector(".chip[data-filter='DoNotDisturb']")).click();
+      int dnd = countWith(Http.presence(gateway.baseUrl()), "DoNotDisturb");
+      waitUntil(CHANGE_VISIBLE, "the filter shows the " + dnd + " people in Do not disturb", () -> visibleCards().size() == dnd);
+      assertThat(visibleCards()).allMatch(c -> "DoNotDisturb".equals(c.getAttribute("data-status")));
+      assertThat(chipCount("DoNotDisturb")).isEqualTo(dnd);
+
+      WebElement changed = card(target).findElement(By.cssSelector(".changed"));
+      waitUntil(Duration.ofSeconds(15), "'changed … ago' ticks to seconds", () -> changed.getText().matches("changed \\d+ s ago"));
+      String before = changed.getText();
+      waitUntil(Duration.ofSeconds(5), "'changed … ago' keeps ticking", () -> !changed.getText().equals(before));
+    } finally {
+      chrome.screenshot("live-board-phone-1000");
     }
     assertThat(chrome.consoleErrors(OPTIONAL_ENDPOINT_404)).as("console errors").isEmpty();
   }
@@ -159,6 +214,27 @@ class LiveBoardBrowserTest {
 
   private List<WebElement> cards() {
     return chrome.driver().findElements(By.cssSelector("#board > li.card"));
+  }
+
+  private List<WebElement> visibleCards() {
+    return cards().stream().filter(WebElement::isDisplayed).toList();
+  }
+
+  private static String displayName(RunningGateway gateway, JsonObject person) {
+    JsonArray people = Http.people(gateway.baseUrl());
+    for (int i = 0; i < people.size(); i++) {
+      if (person.getString("id").equals(people.getJsonObject(i).getString("id"))) {
+        return people.getJsonObject(i).getString("displayName");
+      }
+    }
+    throw new IllegalStateException("no directory entry for " + person.getString("id"));
+  }
+
+  /** The card's name or e-mail line contains each word of the query (the page's own rule, minus status text). */
+  private static boolean matchesAllWords(WebElement card, String query) {
+    String text = (card.findElement(By.cssSelector(".name")).getText() + "\n"
+        + card.findElement(By.cssSelector(".meta")).getText()).toLowerCase(java.util.Locale.ROOT);
+    return java.util.Arrays.stream(query.toLowerCase(java.util.Locale.ROOT).split("\\s+")).allMatch(text::contains);
   }
 
   private WebElement card(JsonObject person) {
