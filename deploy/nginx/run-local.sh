@@ -48,14 +48,16 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 PIDS+=($!)
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-start_gateway() {  # start_gateway NAME HTTP_PORT SIMULATOR_PORT
-  (cd "$WORK" && REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" HTTP_HOST=127.0.0.1 HTTP_PORT="$2" \
-    SIMULATOR_PORT="$3" POLL_LEASE_TTL_MS=5000 exec java -jar "$JAR") >"$WORK/$1.log" 2>&1 &
+start_gateway() {  # start_gateway NAME HTTP_PORT KEY=VALUE...
+  local name="$1" port="$2"; shift 2
+  (cd "$WORK" && env REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" HTTP_HOST=127.0.0.1 HTTP_PORT="$port" \
+    WEBEX_TOKEN=local-dev POLL_LEASE_TTL_MS=5000 "$@" java -jar "$JAR") >"$WORK/$name.log" 2>&1 &
   PIDS+=($!)
 }
-# each instance embeds a simulator (same seed, same people); only the lease holder polls its own
-start_gateway gateway-a "$PORT_A" $((PORT_A + 100))
-start_gateway gateway-b "$PORT_B" $((PORT_B + 100))
+# one upstream for both: A embeds the simulator (accepting WEBEX_TOKEN), B polls it as its Webex
+SIM_PORT=$((PORT_A + 100))
+start_gateway gateway-a "$PORT_A" SIMULATOR_PORT="$SIM_PORT"
+start_gateway gateway-b "$PORT_B" SOURCE=webex WEBEX_BASE_URL="http://127.0.0.1:$SIM_PORT/v1"
 wait_for "http://127.0.0.1:$PORT_A/health/live" "gateway A"
 wait_for "http://127.0.0.1:$PORT_B/health/live" "gateway B"
 

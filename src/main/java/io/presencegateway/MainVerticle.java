@@ -143,7 +143,9 @@ public class MainVerticle extends VerticleBase {
     if (config.source() != GatewayConfig.Source.SIMULATOR) {
       return Future.succeededFuture(config.webex());
     }
-    String token = "sim-" + UUID.randomUUID();
+    // WEBEX_TOKEN, when given, is the token the simulator accepts, so that other instances can poll
+    // this one simulator as their upstream (SOURCE=webex); otherwise a token nobody else knows
+    String token = config.webex().token().isEmpty() ? "sim-" + UUID.randomUUID() : config.webex().token();
     WebexSimulatorVerticle simulator = new WebexSimulatorVerticle(config.simulator(), token);
     return deploy(simulator).recover(e -> Future.failedFuture(portTaken(e, Setting.SIMULATOR_PORT, config.simulator().port())))
         .map(id -> {

@@ -10,7 +10,7 @@ public enum Setting {
   HTTP_PORT("8080", "HTTP port for the API, streams, health, metrics and the page at /."),
   SOURCE("simulator", "Where presence comes from: 'simulator' (built-in fake Webex) or 'webex'."),
   WEBEX_BASE_URL("https://webexapis.com/v1", "Base URL of the Webex (or Webex-compatible) People API; ignored when SOURCE=simulator."),
-  WEBEX_TOKEN("", "Static bearer token for the People API. SOURCE=webex needs it or the three WEBEX_CLIENT_ID/SECRET/REFRESH_TOKEN. Never logged."),
+  WEBEX_TOKEN("", "Static bearer token for the People API. SOURCE=webex needs it or the three WEBEX_CLIENT_ID/SECRET/REFRESH_TOKEN. With SOURCE=simulator, the token the simulator accepts (default: a random one), so other instances can poll it. Never logged."),
   WEBEX_CLIENT_ID("", "OAuth client id (integration / service app): with WEBEX_CLIENT_SECRET and WEBEX_REFRESH_TOKEN the gateway refreshes its own access tokens."),
   WEBEX_CLIENT_SECRET("", "OAuth client secret for the token refresh. Never logged."),
   WEBEX_REFRESH_TOKEN("", "Initial OAuth refresh token. The rotated one is kept in the store (Redis: shared by the cluster); a new value here replaces the stored one. Never logged."),
