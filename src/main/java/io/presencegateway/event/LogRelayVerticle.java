@@ -57,6 +57,8 @@ public final class LogRelayVerticle extends VerticleBase {
         }
         publish(ar.result());
         next();
+      } else if (stopped) {
+        return; // the blocking read was cut short by the shutdown closing the store: not trouble
       } else {
         // one line when the trouble starts and then every 30 retries, not one a second per instance
         if (failures++ % 30 == 0) {
