@@ -18,6 +18,18 @@ build_harness() {
 
 harness() { java -jar "$HARNESS_JAR" "$@"; }
 
+# bench_start NAME STORES: the start of a bench script: a work directory in WORK (/tmp/bench-NAME.*,
+# kept for its logs), bench_cleanup trapped on EXIT, the gateway and harness jars built, and when
+# STORES names redis, redis-server installed if missing and started (start_redis).
+bench_start() {
+  WORK=$(mktemp -d "/tmp/bench-$1.XXXXXX")
+  trap 'bench_cleanup; log "logs kept in $WORK"' EXIT
+  case " $2 " in *" redis "*) ensure_pkg redis-server redis-server redis-cli redis-tools ;; esac
+  build_gateway
+  build_harness
+  case " $2 " in *" redis "*) start_redis "$WORK" ;; esac
+}
+
 # stop_pid PID: SIGTERM, then SIGKILL if it is still there after 10 s.
 stop_pid() {
   local pid="$1" deadline=$((SECONDS + 10))
@@ -77,12 +89,14 @@ start_gateway() {
   wait_http "$GW_URL/health/live" 60
 }
 
-# start_redis DIR: a throw-away redis-server on a free loopback port, no persistence; sets REDIS_PORT.
+# start_redis DIR: a throw-away redis-server on a free loopback port, no persistence; sets REDIS_PORT
+# and REDIS_PID.
 start_redis() {
   REDIS_PORT=$(free_port)
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no --daemonize no \
     >"$1/redis.log" 2>&1 &
-  BENCH_PIDS+=("$!")
+  REDIS_PID=$!
+  BENCH_PIDS+=("$REDIS_PID")
   local deadline=$((SECONDS + 20))
   until redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; do
     [ "$SECONDS" -lt "$deadline" ] || { log "redis-server did not start"; return 1; }

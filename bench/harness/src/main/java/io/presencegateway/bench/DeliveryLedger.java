@@ -3,6 +3,7 @@ package io.presencegateway.bench;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +35,8 @@ final class DeliveryLedger {
     }
   }
 
+  private static final long SLICE_NANOS = 100_000_000L;
+
   private static final class Pair {
     int requests;
     int successes;
@@ -61,6 +64,8 @@ final class DeliveryLedger {
   private final AtomicLong firstRequestNanos = new AtomicLong();
   private final AtomicLong lastSuccessNanos = new AtomicLong();
   private final AtomicLong doneNanos = new AtomicLong();
+  /** 100 ms slice of the phase → subscriptions that got a delivery in it: how many the gateway serves at once. */
+  private final ConcurrentHashMap<Long, Set<Integer>> servedBySlice = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> first = new CompletableFuture<>();
   private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -113,7 +118,9 @@ final class DeliveryLedger {
       v.successes++;
       return v;
     });
-    lastSuccessNanos.accumulateAndGet(System.nanoTime(), Math::max);
+    long now = System.nanoTime();
+    lastSuccessNanos.accumulateAndGet(now, Math::max);
+    servedBySlice.computeIfAbsent((now - firstRequestNanos.get()) / SLICE_NANOS, s -> ConcurrentHashMap.newKeySet()).add(subscription);
     if (p.successes > 1) {
       duplicates.increment();
       return;
@@ -154,6 +161,12 @@ final class DeliveryLedger {
     });
   }
 
+  /** The median number of subscriptions served in one 100 ms slice (with a delivery or more in it). */
+  private int medianServed() {
+    int[] sizes = servedBySlice.values().stream().mapToInt(Set::size).sorted().toArray();
+    return sizes.length == 0 ? 0 : sizes[sizes.length / 2];
+  }
+
   /** Event ids are {@code <millis>-<sequence>} and ordered that way (the gateway's EventId). */
   static int compareEventIds(String a, String b) {
     int da = a.indexOf('-');
@@ -188,6 +201,7 @@ final class DeliveryLedger {
         .put("lost", plan.plannedStates() - satisfied.get()).put("superseded", superseded)
         .put("outOfOrder", outOfOrder.sum()).put("badSignatures", badSignatures.sum())
         .put("unexpectedItems", unexpectedItems.sum())
+        .put("subscriptionsPer100msMedian", medianServed())
         .put("firstToLastMs", Math.round(spanS * 1000))
         .put("perSecond", spanS == 0 ? 0 : Math.round(delivered.get() / spanS));
     if (doneNanos.get() != 0) {

@@ -19,32 +19,37 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for the gateway's (verify, count, parse, answer 204), so its ledger times both the same way.
  */
 final class HttpCeiling {
-  private final Vertx vertx;
   private final WebhookReceiver receiver;
   private final int subscriptions;
+  private final int concurrency;
+  /** One client for every pass, so that a measured pass runs on connections a warm-up opened (as the gateway's do). */
+  private final HttpClient client;
 
-  HttpCeiling(Vertx vertx, WebhookReceiver receiver, int subscriptions) {
-    this.vertx = vertx;
+  HttpCeiling(Vertx vertx, WebhookReceiver receiver, int subscriptions, int concurrency) {
     this.receiver = receiver;
     this.subscriptions = subscriptions;
+    this.concurrency = concurrency;
+    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(concurrency).setMaxWaitQueueSize(concurrency * 2));
   }
 
   /** Sends {@code requests} POSTs; completes when all are answered, fails on the first transport error. */
-  Future<Void> run(Buffer body, int requests, int concurrency) {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(concurrency).setMaxWaitQueueSize(concurrency * 2));
+  Future<Void> run(Buffer body, int requests) {
     AtomicInteger next = new AtomicInteger();
     AtomicInteger answered = new AtomicInteger();
     Promise<Void> all = Promise.promise();
     for (int lane = 0; lane < Math.min(concurrency, requests); lane++) {
-      sendNext(client, body, requests, next, answered, all);
+      sendNext(body, requests, next, answered, all);
     }
-    return all.future().eventually(client::close);
+    return all.future();
+  }
+
+  Future<Void> close() {
+    return client.close();
   }
 
   /** One lane: a POST, and the next one when it is answered, until the count is reached. */
-  private void sendNext(HttpClient client, Buffer body, int requests, AtomicInteger next, AtomicInteger answered,
-                        Promise<Void> all) {
+  private void sendNext(Buffer body, int requests, AtomicInteger next, AtomicInteger answered, Promise<Void> all) {
     int k = next.getAndIncrement();
     if (k >= requests || all.future().isComplete()) {
       return;
@@ -63,7 +68,7 @@ final class HttpCeiling {
           } else if (answered.incrementAndGet() == requests) {
             all.tryComplete();
           } else {
-            sendNext(client, body, requests, next, answered, all);
+            sendNext(body, requests, next, answered, all);
           }
         })
         .onFailure(all::tryFail);

@@ -1,6 +1,8 @@
 package io.presencegateway.bench;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -9,8 +11,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Webhooks signature is verified with that subscription's secret (a bad one is answered 401 and
  * counted), then the current phase's {@link DeliveryLedger} counts it and its failure plan decides
  * between 500 and 204. One server per event loop of the harness (they share the port), so the
- * receiver is not the narrow end on 2 cores.
+ * receiver is not the narrow end on 2 cores. Closed with the Vert.x instance.
  */
 final class WebhookReceiver {
   private final Vertx vertx;
@@ -29,7 +32,6 @@ final class WebhookReceiver {
   private final Map<Integer, StandardWebhooks> secrets = new ConcurrentHashMap<>();
   private final AtomicReference<DeliveryLedger> ledger = new AtomicReference<>();
   private final LongAdder connections = new LongAdder();
-  private final List<HttpServer> started = new ArrayList<>();
   private final AtomicReference<Buffer> sampleBody = new AtomicReference<>();
   private int port;
 
@@ -38,27 +40,29 @@ final class WebhookReceiver {
     this.servers = servers;
   }
 
-  /** Listens on 127.0.0.1 and a free port (the first server picks it, the others share it). */
+  /**
+   * Listens on 127.0.0.1 and a free port: one verticle instance per event loop, all on that port
+   * (Vert.x shares one listening socket between the instances of a deployment, round-robin).
+   */
   Future<Integer> listen() {
-    return listenOne(0).compose(p -> {
-      port = p;
-      List<Future<Integer>> more = new ArrayList<>();
-      for (int i = 1; i < servers; i++) {
-        more.add(listenOne(p));
+    port = freePort();
+    return vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setIdleTimeout(60));
+        server.connectionHandler(c -> connections.increment());
+        server.requestHandler(WebhookReceiver.this::handle);
+        return server.listen();
       }
-      return Future.all(more).map(p);
-    });
+    }, new DeploymentOptions().setInstances(servers)).map(id -> port);
   }
 
-  private Future<Integer> listenOne(int onPort) {
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(onPort)
-        .setIdleTimeout(60));
-    server.connectionHandler(c -> connections.increment());
-    server.requestHandler(this::handle);
-    synchronized (started) {
-      started.add(server);
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port on 127.0.0.1", e);
     }
-    return server.listen().map(HttpServer::actualPort);
   }
 
   String url(int subscription) {
@@ -130,11 +134,4 @@ final class WebhookReceiver {
     }
   }
 
-  Future<Void> close() {
-    List<Future<Void>> closing = new ArrayList<>();
-    synchronized (started) {
-      started.forEach(s -> closing.add(s.close()));
-    }
-    return Future.all(closing).mapEmpty();
-  }
 }

@@ -59,7 +59,7 @@ final class WebhookReport {
         .append("poll cycle turns a burst of N changes into N events and N × subscriptions jobs wait at once ")
         .append("(the delivery path's capacity is measured, not the poll interval). Rates are counted at the ")
         .append("receiver from a phase's first request to its last 2xx; gateway CPU is read from /proc at those ")
-        .append("two moments. **clean**: ").append(first.getInteger("events")).append(" people change once, ")
+        .append("two moments (Redis's too, in the Redis rows). **clean**: ").append(first.getInteger("events")).append(" people change once, ")
         .append("the receiver accepts everything; expected deliveries are exactly events × subscriptions. ")
         .append("**failing**: ").append(first.getInteger("events")).append(" other people change once and, as soon ")
         .append("as the first delivery is in, ").append(first.getInteger("rechangedInFailing"))
@@ -74,20 +74,24 @@ final class WebhookReport {
         .append("Drain: first request to the moment every pair holds its final status. **ceiling**: the harness ")
         .append("POSTs as many signed requests with a body of the same size straight to the same receiver, ")
         .append(first.getJsonObject("ceiling").getInteger("concurrency"))
-        .append(" at a time (the gateway's own limit: 4 per subscription).\n\n");
+        .append(" at a time (the gateway's own limit: 4 per subscription). \"subscriptions served per 100 ms\": ")
+        .append("the median number of subscriptions that got a delivery in one 100 ms slice of the phase (how many ")
+        .append("the gateway works on at once).\n\n");
     List<List<String>> rows = new ArrayList<>();
     for (JsonObject r : runs) {
       JsonObject c = r.getJsonObject("clean");
       JsonObject f = r.getJsonObject("failing");
       JsonObject ceiling = r.getJsonObject("ceiling");
-      rows.add(phaseRow(r, "clean", c, c.getLong("expectedDeliveries") + " expected", ratio(c, ceiling)));
-      rows.add(phaseRow(r, "failing 20 %", f, f.getInteger("events") + " events", ratio(f, ceiling)));
+      long failPercent = Math.round(r.getJsonObject("failPlan").getDouble("share") * 100);
+      rows.add(phaseRow(r, "clean", c, String.format("%,d", c.getLong("expectedDeliveries")) + " expected", ratio(c, ceiling)));
+      rows.add(phaseRow(r, "failing " + failPercent + " %", f, f.getInteger("events") + " events", ratio(f, ceiling)));
       rows.add(List.of(r.getString("store"), "HTTP ceiling", String.format("%,d", ceiling.getLong("delivered")) + " requests",
           String.format("%,d", ceiling.getLong("perSecond")), Markdown.num(ceiling.getLong("firstToLastMs")), "1", "-", "-", "-",
-          "-", "-", "-", "-"));
+          "-", "-", "-", "-", "-"));
     }
     out.append(Markdown.table(List.of("store", "phase", "deliveries", "per s", "first→last ms", "vs ceiling", "drain ms",
-        "requests (500s)", "duplicates", "superseded", "lost", "out of order", "gateway CPU ms / 1,000"), rows));
+        "requests (500s)", "duplicates", "superseded", "lost", "out of order", "gateway CPU ms / 1,000",
+        "subscriptions served per 100 ms"), rows));
     out.append('\n');
     for (JsonObject r : runs) {
       JsonObject g = r.getJsonObject("gateway");
@@ -112,7 +116,9 @@ final class WebhookReport {
         Markdown.num(p.getLong("firstToLastMs")), vsCeiling, p.containsKey("drainMs") ? Markdown.num(p.getLong("drainMs")) : "-",
         String.format("%,d", p.getLong("requests")) + " (" + String.format("%,d", p.getLong("failedRequests")) + ")",
         Markdown.num(p.getLong("duplicates")), Markdown.num(p.getLong("superseded")), Markdown.num(p.getLong("lost")),
-        Markdown.num(p.getLong("outOfOrder")), Markdown.num(p.getDouble("gatewayCpuMsPer1000")));
+        Markdown.num(p.getLong("outOfOrder")), Markdown.num(p.getDouble("gatewayCpuMsPer1000"))
+            + (p.containsKey("redisCpuMsPer1000") ? " (+ " + Markdown.num(p.getDouble("redisCpuMsPer1000")) + " Redis)" : ""),
+        p.getInteger("subscriptionsPer100msMedian") + " of " + run.getInteger("subscriptions"));
   }
 
   private static String ratio(JsonObject phase, JsonObject ceiling) {

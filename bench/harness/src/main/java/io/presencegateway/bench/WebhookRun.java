@@ -44,26 +44,58 @@ import java.util.concurrent.TimeoutException;
  * per organisation and poll cycle (PRODUCT.md §4), so a burst of N changes in one cycle becomes N
  * events, and N × subscriptions jobs wait at once: the delivery path's capacity is measured, not
  * the poll interval. Rates are counted at the receiver, from the phase's first request to its last
- * 2xx. The gateway's CPU (/proc) is read at those two moments, on the receiver's event loop.
+ * 2xx. The gateway's CPU (and Redis's, with --redis-pid) is read from /proc at those two moments, on
+ * the receiver's event loop.
  *
  * <p>Options: --gateway URL --simulator URL --gateway-pid N --store memory|redis --out FILE
  * [--subscriptions 100] [--events 200] [--fail-share 0.2] [--fail-seed 9] [--max-fails-in-a-row 4]
- * [--ceiling-concurrency 4 × subscriptions] [--phase-deadline-s 40] [--clk-tck 100] [--retry-schedule TEXT].
+ * [--ceiling-concurrency 4 × subscriptions] [--phase-deadline-s 40] [--clk-tck 100] [--retry-schedule TEXT]
+ * [--redis-pid N].
  */
 final class WebhookRun {
   /** The gateway's per-subscription limit of attempts out at once (DeliveryWorker.MAX_IN_FLIGHT). */
   private static final int GATEWAY_IN_FLIGHT_PER_SUBSCRIPTION = 4;
 
-  /** CPU of the gateway process at the first request and at the end of a phase, read on the receiver's loop. */
-  private static final class CpuWindow {
-    volatile double startMs = -1;
-    volatile double endMs = -1;
+  /**
+   * CPU of the gateway process (and of Redis, when given) at the first request and at the end of a
+   * phase, read on the receiver's event loop at those moments; -1 = not read.
+   */
+  private final class CpuWindow {
+    volatile double gatewayStartMs = -1;
+    volatile double gatewayEndMs = -1;
+    volatile double redisStartMs = -1;
+    volatile double redisEndMs = -1;
+
+    void start() {
+      gatewayStartMs = gatewayProc.cpuMs();
+      redisStartMs = redisProc == null ? 0 : redisProc.cpuMs();
+    }
+
+    void end() {
+      gatewayEndMs = gatewayProc.cpuMs();
+      redisEndMs = redisProc == null ? 0 : redisProc.cpuMs();
+    }
+
+    /** Into the phase's figures: CPU in the window and per 1,000 deliveries. */
+    void addTo(JsonObject figures, long delivered) {
+      double gateway = gatewayStartMs < 0 ? 0 : gatewayEndMs - gatewayStartMs;
+      figures.put("gatewayCpuMs", Math.round(gateway)).put("gatewayCpuMsPer1000", per1000(gateway, delivered));
+      if (redisProc != null) {
+        double redis = redisStartMs < 0 ? 0 : redisEndMs - redisStartMs;
+        figures.put("redisCpuMs", Math.round(redis)).put("redisCpuMsPer1000", per1000(redis, delivered));
+      }
+    }
+
+    private double per1000(double cpuMs, long delivered) {
+      return delivered == 0 ? 0 : PollRun.round(cpuMs / delivered * 1000, 1);
+    }
   }
 
   private final Args args;
   private final Gateway gateway;
   private final Simulator simulator;
   private final Proc gatewayProc;
+  private final Proc redisProc;
   private final Vertx vertx;
   private final WebhookReceiver receiver;
   private final int subscriptions;
@@ -75,7 +107,9 @@ final class WebhookRun {
     this.args = a;
     this.gateway = new Gateway(http, a.get("gateway"));
     this.simulator = new Simulator(http, a.get("simulator"));
-    this.gatewayProc = new Proc(Long.parseLong(a.get("gateway-pid")), a.integer("clk-tck", 100));
+    int tck = a.integer("clk-tck", 100);
+    this.gatewayProc = new Proc(Long.parseLong(a.get("gateway-pid")), tck);
+    this.redisProc = a.has("redis-pid") ? new Proc(Long.parseLong(a.get("redis-pid")), tck) : null;
     this.vertx = vertx;
     this.receiver = new WebhookReceiver(vertx, Runtime.getRuntime().availableProcessors());
     this.subscriptions = a.integer("subscriptions", 100);
@@ -113,6 +147,7 @@ final class WebhookRun {
     FailurePlan failures = new FailurePlan(args.number("fail-share", 0.2), args.integer("fail-seed", 9),
         args.integer("max-fails-in-a-row", 4));
     JsonObject failing = phase("failing", changes(failPeople, 1), changes(failPeople.subList(0, events / 4), 2), failures);
+    long gatewayConnections = receiver.connections();
     JsonObject ceiling = ceiling(events * subscriptions);
 
     PromText m = gateway.metrics();
@@ -129,7 +164,7 @@ final class WebhookRun {
         .put("gateway", new JsonObject().put("attemptsByOutcome", attempts)
             .put("deadLetters", (long) m.value("presence_webhook_dead_letters_total"))
             .put("queueDepthAtEnd", (long) m.value("presence_webhook_queue_depth"))
-            .put("connectionsOpened", receiver.connections())
+            .put("connectionsOpened", gatewayConnections)
             .put("rssMiB", Math.round(gatewayProc.rssKiB() / 1024.0)));
   }
 
@@ -183,8 +218,8 @@ final class WebhookRun {
     }
     DeliveryLedger ledger = new DeliveryLedger(name, new DeliveryLedger.Plan(finalStatus, changeCount, subscriptions, 0), failures);
     CpuWindow cpu = new CpuWindow();
-    ledger.firstRequest().thenRun(() -> cpu.startMs = gatewayProc.cpuMs());
-    ledger.done().thenRun(() -> cpu.endMs = gatewayProc.cpuMs());
+    ledger.firstRequest().thenRun(cpu::start);
+    ledger.done().thenRun(cpu::end);
     long deadline = System.currentTimeMillis() + phaseDeadlineMs;
     receiver.begin(ledger);
     simulator.update(first);
@@ -192,14 +227,12 @@ final class WebhookRun {
       simulator.update(then);
     }
     doneBy(ledger.done(), deadline);
-    if (cpu.endMs < 0) {
-      cpu.endMs = gatewayProc.cpuMs(); // incomplete: the CPU up to the deadline
+    if (cpu.gatewayEndMs < 0) {
+      cpu.end(); // incomplete: the CPU up to the deadline
     }
     JsonObject out = ledger.figures().put("events", first.size() + then.size())
         .put("expectedDeliveries", then.isEmpty() ? (long) first.size() * subscriptions : null);
-    double cpuMs = cpu.startMs < 0 ? 0 : cpu.endMs - cpu.startMs;
-    out.put("gatewayCpuMs", Math.round(cpuMs))
-        .put("gatewayCpuMsPer1000", ledger.delivered() == 0 ? 0 : PollRun.round(cpuMs / ledger.delivered() * 1000, 1));
+    cpu.addTo(out, ledger.delivered());
     System.err.println("[webhooks-run] " + args.get("store") + " " + name + ": " + out.encode());
     return out;
   }
@@ -208,17 +241,20 @@ final class WebhookRun {
   private JsonObject ceiling(int requests) {
     int concurrency = args.integer("ceiling-concurrency", GATEWAY_IN_FLIGHT_PER_SUBSCRIPTION * subscriptions);
     Buffer body = receiver.sampleBody();
-    HttpCeiling client = new HttpCeiling(vertx, receiver, subscriptions);
-    ceilingPass(client, "ceiling-warm-up", body, Math.max(1, requests / 10), concurrency);
-    return ceilingPass(client, "ceiling", body, requests, concurrency)
-        .put("concurrency", concurrency).put("bodyBytes", body.length());
+    HttpCeiling client = new HttpCeiling(vertx, receiver, subscriptions, concurrency);
+    try {
+      ceilingPass(client, "ceiling-warm-up", body, Math.max(concurrency, requests / 10));
+      return ceilingPass(client, "ceiling", body, requests).put("concurrency", concurrency).put("bodyBytes", body.length());
+    } finally {
+      within(client.close(), 10_000);
+    }
   }
 
-  private JsonObject ceilingPass(HttpCeiling client, String name, Buffer body, int requests, int concurrency) {
+  private JsonObject ceilingPass(HttpCeiling client, String name, Buffer body, int requests) {
     DeliveryLedger ledger = new DeliveryLedger(name, new DeliveryLedger.Plan(Map.of(), Map.of(), subscriptions, requests),
         FailurePlan.NEVER);
     receiver.begin(ledger);
-    within(client.run(body, requests, concurrency), phaseDeadlineMs);
+    within(client.run(body, requests), phaseDeadlineMs);
     doneBy(ledger.done(), System.currentTimeMillis() + 5_000);
     JsonObject f = ledger.figures();
     return new JsonObject().put("complete", f.getBoolean("complete")).put("requests", f.getLong("requests"))
