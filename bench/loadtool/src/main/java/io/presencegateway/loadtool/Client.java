@@ -20,6 +20,7 @@ abstract class Client {
   private String failure;
   private long received;
   private volatile boolean drained;
+  private volatile boolean greeted;
   private volatile boolean closed;
   private boolean frozen;
 
@@ -52,6 +53,15 @@ abstract class Client {
 
   /** Transport-specific: TCP connect, request or handshake; handlers installed. */
   abstract Future<Void> open();
+
+  /** Some message arrived (for the gateway: its snapshot, sent once the subscription is live). */
+  final void greeted() {
+    greeted = true;
+  }
+
+  boolean isGreeted() {
+    return greeted;
+  }
 
   /** A parsed live event arrived at {@code arrivalMicros}. */
   final void deliver(Delivery d, long arrivalMicros) {

@@ -8,7 +8,7 @@ package io.presencegateway.loadtool;
  * published body as it is, on both transports; the key then comes from the body itself.
  */
 enum Flavour {
-  GATEWAY("/v1/presence/stream", "/v1/presence/ws", "{\"type\":\"subscribe\"}") {
+  GATEWAY("/v1/presence/stream", "/v1/presence/ws", "{\"type\":\"subscribe\"}", true) {
     @Override
     Delivery fromSse(String event, String id, String data) {
       if (!LIVE.equals(event)) {
@@ -28,7 +28,7 @@ enum Flavour {
     }
   },
 
-  NCHAN("/sub", "/sub", null) {
+  NCHAN("/sub", "/sub", null, false) {
     @Override
     Delivery fromSse(String event, String id, String data) {
       return new Delivery(Envelopes.publisherSeq(data), Envelopes.timestampMillis(data), data.length());
@@ -47,11 +47,21 @@ enum Flavour {
   private final String ssePath;
   private final String wsPath;
   private final String wsSubscribe;
+  private final boolean greets;
 
-  Flavour(String ssePath, String wsPath, String wsSubscribe) {
+  Flavour(String ssePath, String wsPath, String wsSubscribe, boolean greets) {
     this.ssePath = ssePath;
     this.wsPath = wsPath;
     this.wsSubscribe = wsSubscribe;
+    this.greets = greets;
+  }
+
+  /**
+   * Whether every new subscriber gets a first message (the gateway's snapshot, sent once its feed
+   * is registered): the run then waits for them before it weighs the connections.
+   */
+  boolean greetsOnConnect() {
+    return greets;
   }
 
   static Flavour of(String name) {

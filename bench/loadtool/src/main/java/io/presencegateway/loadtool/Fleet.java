@@ -30,6 +30,7 @@ final class Fleet {
   private final WebSocketClient ws;
   private final AtomicInteger next = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
+  private volatile boolean launching = true;
   private final Histogram connectMicros = new Histogram(60_000_000L, 3);
   private final Map<String, Integer> failures = new TreeMap<>();
   private long rampMillis;
@@ -73,6 +74,9 @@ final class Fleet {
   }
 
   private void launchNext(Promise<Void> all, long started) {
+    if (!launching) {
+      return;
+    }
     int i = next.getAndIncrement();
     if (i >= clients.size()) {
       return;
@@ -95,6 +99,14 @@ final class Fleet {
     });
   }
 
+  /**
+   * The ramp ran out of time: no further client is opened (handshakes in flight still finish), so
+   * that the measurement that follows is not made during a connection storm.
+   */
+  void stopLaunching() {
+    launching = false;
+  }
+
   /** Stops every client from recording, on its own event loop; afterwards their data may be read from anywhere. */
   Future<Void> freeze() {
     List<Future<Void>> done = new ArrayList<>();
@@ -111,6 +123,11 @@ final class Fleet {
 
   List<Client> clients() {
     return clients;
+  }
+
+  /** Connected clients that have not received any message yet. */
+  long ungreeted() {
+    return clients.stream().filter(c -> c.connected() && !c.closed() && !c.isGreeted()).count();
   }
 
   /** Connected clients whose window may still be incomplete. */

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Fan-out load tool of Presence Gateway's benchmarks: many SSE and WebSocket subscribers in one
  * non-blocking process, against the gateway or Nchan, on loopback only. Prints one summary line
- * and writes one JSON result object (to {@code --out}, or stdout).
+ * and writes one JSON result object (to {@code --out}, or stdout); {@code report} turns the runs of
+ * bench/fanout.sh into its result files.
  */
 public final class LoadTool {
   static final String USAGE = """
@@ -28,8 +29,12 @@ public final class LoadTool {
             --clock-ticks 100    getconf CLK_TCK
             --connect-in-flight 256 --connect-timeout-ms 10000 --ramp-timeout-ms 120000 --event-loops N
             --publish-url URL --rate R --body-bytes B --items K  (nchan: publish envelopes while measuring)
+            --changes-per-sec C  (the load's nominal change rate, recorded for the report)
             --label NAME --out FILE
         java -jar loadtool.jar publish --publish-url URL --rate R --duration-ms D [--body-bytes B] [--items K] [--out FILE]
+        java -jar loadtool.jar report --runs-dir DIR --machine JSON --command CMD --out BASE
+            [--servers TEXT] [--poll-interval-ms MS] [--fd-limit N] [--idle-clients N]
+            (writes BASE.json and BASE.md from DIR/<scenario>-<server>.json)
       """;
 
   private LoadTool() {
@@ -42,6 +47,7 @@ public final class LoadTool {
       code = switch (args.mode()) {
         case "run" -> run(args);
         case "publish" -> publish(args);
+        case "report" -> FanoutReport.main(args);
         default -> throw new IllegalArgumentException("unknown mode '" + args.mode() + "'");
       };
     } catch (IllegalArgumentException e) {

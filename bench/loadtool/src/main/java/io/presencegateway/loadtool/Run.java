@@ -13,7 +13,8 @@ import java.util.Map;
  * <ol>
  *   <li>baseline: server CPU with no clients (the gateway keeps polling its simulator), then its
  *       live heap (full GC) and RSS;</li>
- *   <li>ramp: every client connects (bounded handshakes in flight, bounded total time);</li>
+ *   <li>ramp: every client connects (bounded handshakes in flight, bounded total time), then, for the
+ *       gateway, until each has its snapshot (its subscription is live);</li>
  *   <li>heap and RSS again: the difference per client is the memory a connection holds;</li>
  *   <li>warm-up (Nchan: the publisher starts here), then the window: server CPU sampled at its
  *       start and end;</li>
@@ -25,6 +26,7 @@ import java.util.Map;
  */
 final class Run {
   private static final long DRAIN_CHECK_MS = 50;
+  private static final long GREETING_WAIT_MS = 20_000;
 
   private final Vertx vertx;
   private final RunConfig config;
@@ -42,6 +44,7 @@ final class Run {
   private long heapBefore = -1;
   private long heapAfter = -1;
   private long drainMillis;
+  private PollCycles.Reading pollCyclesStart;
 
   Run(Vertx vertx, RunConfig config, Fleet fleet, Measurement measurement, Publisher publisher) {
     this.vertx = vertx;
@@ -69,7 +72,8 @@ final class Run {
           if (publisher != null) {
             publisher.start((long) config.warmupMs() + config.windowMs() + config.graceMs() + 2_000);
           }
-          return vertx.timer(config.warmupMs()).mapEmpty();
+          // Vert.x refuses a timer of 0 ms, and --warmup-ms 0 is allowed
+          return config.warmupMs() == 0 ? Future.<Void>succeededFuture() : vertx.timer(config.warmupMs()).<Void>mapEmpty();
         })
         .compose(v -> window())
         .compose(v -> drain())
@@ -107,10 +111,13 @@ final class Run {
     fleet.connectAll(config.connectInFlight()).onComplete(ar -> ramped.tryComplete());
     long timer = vertx.setTimer(config.rampTimeoutMs(), t -> {
       result.put("rampTimedOut", true);
+      fleet.stopLaunching();
       ramped.tryComplete();
     });
-    return ramped.future().andThen(ar -> {
+    return ramped.future().compose(v -> {
       vertx.cancelTimer(timer);
+      return greetings();
+    }).andThen(ar -> {
       long connected = fleet.clients().stream().filter(Client::connected).count();
       if (before != null && connected > 0) {
         long ticks = server.sample().cpuTicks() - before.cpuTicks();
@@ -119,16 +126,53 @@ final class Run {
     });
   }
 
+  /**
+   * Waits until every connected client got its first message, if the server sends one (a WebSocket
+   * client's subscription is only live once the gateway read its subscribe message), so that the
+   * heap and RSS weighed next hold every subscription; bounded.
+   */
+  private Future<Void> greetings() {
+    if (!config.target().flavour().greetsOnConnect()) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> all = Promise.promise();
+    long deadline = System.nanoTime() + GREETING_WAIT_MS * 1_000_000L;
+    long timer = vertx.setPeriodic(DRAIN_CHECK_MS, t -> {
+      long waiting = fleet.ungreeted();
+      if (waiting == 0 || System.nanoTime() >= deadline) {
+        if (waiting > 0) {
+          result.put("ungreetedClients", waiting);
+        }
+        all.tryComplete();
+      }
+    });
+    return all.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
   private Future<Void> window() {
-    long start = System.currentTimeMillis();
-    measurement.open(start, start + config.windowMs());
-    windowStart = server.enabled() ? server.sample() : null;
-    selfTicksStart = ProcStats.selfCpuTicks();
-    return vertx.timer(config.windowMs()).map(t -> {
+    return pollCycles().compose(first -> {
+      pollCyclesStart = first;
+      long start = System.currentTimeMillis();
+      measurement.open(start, start + config.windowMs());
+      windowStart = server.enabled() ? server.sample() : null;
+      selfTicksStart = ProcStats.selfCpuTicks();
+      return vertx.timer(config.windowMs());
+    }).compose(t -> {
       windowEnd = server.enabled() ? server.sample() : null;
       selfTicksEnd = ProcStats.selfCpuTicks();
+      return pollCycles();
+    }).map(last -> {
+      if (config.target().flavour() == Flavour.GATEWAY) {
+        result.put("pollCycles", PollCycles.between(pollCyclesStart, last));
+      }
       return null;
     });
+  }
+
+  /** The gateway's poll cycle summary now (Nchan has no poller: null). */
+  private Future<PollCycles.Reading> pollCycles() {
+    return config.target().flavour() == Flavour.GATEWAY ? PollCycles.read(vertx, config.target())
+        : Future.succeededFuture();
   }
 
   /** Checks a few times a second whether every client's window is complete; gives up after the grace time. */
@@ -197,6 +241,7 @@ final class Run {
         .put("flavour", config.target().flavour().name().toLowerCase(java.util.Locale.ROOT))
         .put("target", "127.0.0.1:" + config.target().port())
         .put("windowMs", config.windowMs())
+        .put("changesPerSec", config.changesPerSec())
         .put("clients", clients)
         .put("eventsPerSec", round(expected.length / windowSeconds, 2))
         .put("itemsPerSec", round(result.getJsonObject("reference").getLong("items", 0L) / windowSeconds, 2))

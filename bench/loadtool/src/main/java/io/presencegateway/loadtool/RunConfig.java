@@ -6,7 +6,8 @@ import java.util.List;
 /** Everything one {@code run} is told on the command line (see {@link LoadTool#USAGE}). */
 record RunConfig(String label, Target target, int sseClients, int wsClients, int eventLoops, int connectInFlight,
                  int rampTimeoutMs, int baselineMs, int warmupMs, int windowMs, int graceMs, List<Integer> pids,
-                 int jvmPid, int clockTicks, URI publishUrl, double rate, int bodyBytes, int items, String out) {
+                 int jvmPid, int clockTicks, URI publishUrl, double rate, int bodyBytes, int items, double changesPerSec,
+                 String out) {
 
   static RunConfig from(Args a) {
     Flavour flavour = Flavour.of(a.string("flavour", "gateway"));
@@ -24,7 +25,7 @@ record RunConfig(String label, Target target, int sseClients, int wsClients, int
         a.integer("connect-in-flight", 256), a.integer("ramp-timeout-ms", 120_000), a.integer("baseline-ms", 2_000),
         a.integer("warmup-ms", 3_000), a.integer("window-ms", 20_000), a.integer("grace-ms", 5_000), pids, jvmPid,
         a.integer("clock-ticks", 100), publish.isBlank() ? null : URI.create(publish), a.decimal("rate", 0),
-        a.integer("body-bytes", 0), a.integer("items", 1), a.string("out", ""));
+        a.integer("body-bytes", 0), a.integer("items", 1), a.decimal("changes-per-sec", 0), a.string("out", ""));
     c.validate();
     return c;
   }
@@ -53,8 +54,11 @@ record RunConfig(String label, Target target, int sseClients, int wsClients, int
     return sseClients + wsClients;
   }
 
-  /** Longest a run may take before the tool gives up: every phase at its bound, plus two heap probes. */
+  /**
+   * Longest a run may take before the tool gives up: every phase at its bound, plus two heap probes,
+   * and a minute for the snapshot wait, the /metrics reads and the log replay.
+   */
   long deadlineMillis() {
-    return (long) baselineMs + rampTimeoutMs + warmupMs + windowMs + graceMs + 2 * 60_000L + 30_000L;
+    return (long) baselineMs + rampTimeoutMs + warmupMs + windowMs + graceMs + 2 * 60_000L + 60_000L;
   }
 }

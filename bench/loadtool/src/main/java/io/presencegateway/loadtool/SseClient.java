@@ -38,14 +38,17 @@ final class SseClient extends Client {
           conn.close();
           return Future.failedFuture("HTTP " + resp.statusCode() + " from " + target.ssePath());
         }
+        // arrival is when the chunk came off the socket, not after this client's own parsing
+        long[] chunkArrived = {0};
         SseParser parser = new SseParser((event, id, data) -> {
-          long arrived = Clock.nowMicros();
+          greeted();
           Delivery d = target.flavour().fromSse(event, id, data);
           if (d != null) {
-            deliver(d, arrived);
+            deliver(d, chunkArrived[0]);
           }
         });
         resp.handler(chunk -> {
+          chunkArrived[0] = Clock.nowMicros();
           try {
             parser.feed(chunk);
           } catch (IllegalStateException e) {

@@ -31,6 +31,7 @@ final class WsClient extends Client {
     return ws.connect(options).map(socket -> {
       socket.textMessageHandler(text -> {
         long arrived = Clock.nowMicros();
+        greeted();
         Delivery d = target.flavour().fromWs(text);
         if (d != null) {
           deliver(d, arrived);
