@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.io.File;
 import java.io.IOException;
@@ -97,9 +98,15 @@ public final class TestRedis {
     send(Request.cmd(Command.FLUSHALL));
   }
 
-  private void send(Request request) {
+  /** The value of a string key, or null: lets a test look at what the gateway stored. */
+  public String valueOf(String key) {
+    Response value = send(Request.cmd(Command.GET).arg(key));
+    return value == null ? null : value.toString();
+  }
+
+  private Response send(Request request) {
     try {
-      adminClient.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return adminClient.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("test Redis at " + url + " did not answer " + request.command(), e);
     }
