@@ -33,7 +33,7 @@ final class LeaseKeeper {
   private final long timerId;
   /** When the newest renewal known to have landed was sent: the lease runs at least a TTL from then. */
   private long confirmedAt;
-  private StaleLeaseException lost;
+  private volatile StaleLeaseException lost; // volatile: tests look at it from their own thread
   private boolean stopped;
 
   /**
