@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code REDIS_URL} from the environment (CI or a developer's own server);</li>
  *   <li>a {@code redis-server} found on {@code PATH}, started on a free loopback port without
  *       persistence and stopped by a shutdown hook;</li>
- *   <li>Testcontainers, when it is on the test class path and Docker answers.</li>
+ *   <li>a {@code redis:7-alpine} container through Testcontainers, when a Docker engine answers.</li>
  * </ol>
  * When none works the test fails with a message saying how to get Redis: never a silent skip.
  * Test threads only (it blocks); never call it from an event loop.
@@ -32,6 +32,9 @@ import java.util.concurrent.locks.LockSupport;
 public final class TestRedis {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
   private static final long POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  static final String NO_REDIS = "Tests need Redis and found none: REDIS_URL is not set, there is no redis-server on PATH, "
+      + "and Testcontainers found no Docker engine. Install redis-server (Debian/Ubuntu: apt-get install -y redis-server; "
+      + "bash scripts/test.sh does it), or set REDIS_URL=redis://host:port, or start Docker.";
   private static TestRedis instance;
   private static TestRedis restartableInstance;
 
@@ -128,11 +131,15 @@ public final class TestRedis {
   }
 
   private static TestRedis find() {
-    String env = System.getenv("REDIS_URL");
-    if (env != null && !env.isBlank()) {
-      return new TestRedis(env.trim(), null);
+    return find(System.getenv("REDIS_URL"), System.getenv("PATH"));
+  }
+
+  /** The first source that works, given the environment's {@code REDIS_URL} and {@code PATH}. */
+  static TestRedis find(String redisUrl, String path) {
+    if (redisUrl != null && !redisUrl.isBlank()) {
+      return new TestRedis(redisUrl.trim(), null);
     }
-    Path server = onPath("redis-server");
+    Path server = onPath("redis-server", path);
     if (server != null) {
       RedisServerProcess p = new RedisServerProcess(server, freePort());
       p.start();
@@ -142,17 +149,21 @@ public final class TestRedis {
     if (container != null) {
       return new TestRedis(container, null);
     }
-    throw new IllegalStateException("Tests need Redis and none was found: set REDIS_URL=redis://host:port, or install "
-        + "redis-server (Debian/Ubuntu: apt-get install -y redis-server), or run Docker with Testcontainers on the "
-        + "test class path.");
+    throw new IllegalStateException(NO_REDIS);
   }
 
   private static Path onPath(String name) {
-    String path = System.getenv("PATH");
+    return onPath(name, System.getenv("PATH"));
+  }
+
+  private static Path onPath(String name, String path) {
     if (path == null) {
       return null;
     }
     for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
         return candidate;
