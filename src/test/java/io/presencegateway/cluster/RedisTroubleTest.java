@@ -34,7 +34,7 @@ class RedisTroubleTest {
 
   private boolean isListening() {
     try {
-      cluster.redis.flushAll();
+      cluster.redis.clean();
       return true;
     } catch (RuntimeException e) {
       return false;
@@ -83,7 +83,7 @@ class RedisTroubleTest {
     cluster.change(cluster.step(1), all, DELIVERY);
     long listed = cluster.webex.listRequests();
 
-    cluster.redis.flushAll();
+    cluster.redis.clean();
     cluster.awaitBaseline(all.get(0));
     Await.until("a few more cycles on the new baseline", DELIVERY, () -> cluster.webex.listRequests() > listed + 10);
     List<Step> after = List.of(cluster.step(2), cluster.step(3));
