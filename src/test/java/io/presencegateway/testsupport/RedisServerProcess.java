@@ -62,6 +62,33 @@ final class RedisServerProcess {
     throw new IllegalStateException(binary + " did not listen on port " + port + " within " + START_TIMEOUT);
   }
 
+  /** SIGSTOP: the server answers nothing but keeps its connections open, like a stalled Redis. */
+  synchronized void pause() {
+    signal("STOP");
+  }
+
+  /** SIGCONT: it carries on, with everything sent meanwhile still to answer. */
+  synchronized void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    if (process == null) {
+      throw new IllegalStateException("redis-server is not running");
+    }
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot send SIG" + name + " to redis-server", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   synchronized void stop() {
     if (process == null) {
       return;

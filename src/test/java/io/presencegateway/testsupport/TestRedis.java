@@ -100,6 +100,16 @@ public final class TestRedis {
     requireRestartable().start();
   }
 
+  /** Stalls the server (SIGSTOP): connections stay open, nothing is answered. Only for a server this JVM started. */
+  public void pause() {
+    requireRestartable().pause();
+  }
+
+  /** Lets a stalled server carry on (SIGCONT). */
+  public void resume() {
+    requireRestartable().resume();
+  }
+
   /**
    * Empties the tests' database, and nothing else on the server: each test starts from a blank store.
    * On a server the tests did not start, a database with keys but without the tests' marker belongs
