@@ -56,7 +56,12 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
   }
 
-  public record Poll(int intervalMs, int maxBackoffMs, int leaseTtlMs) { }
+  public record Poll(int intervalMs, int maxBackoffMs, int leaseTtlMs) {
+    /** The holder renews its lease this often, between cycles and while one runs: twice more before it runs out. */
+    public int leaseRenewMs() {
+      return Math.max(1, leaseTtlMs / 3);
+    }
+  }
 
   /** OAuth refresh credentials; {@link #enabled()} when all three are set. Secrets stay out of toString. */
   public record Oauth(String clientId, String clientSecret, String refreshToken) {
@@ -122,7 +127,7 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     SettingParser p = new SettingParser(raw);
     Source source = p.choice(Setting.SOURCE, Source.class);
     Webex webex = webex(p, source);
-    return new GatewayConfig(
+    GatewayConfig config = new GatewayConfig(
         new Http(p.host(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), p.list(Setting.API_KEYS)),
         source,
         webex,
@@ -141,6 +146,21 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
             p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)),
         new Ops(p.integer(Setting.SHUTDOWN_TIMEOUT_MS, 1000, 600_000), p.choice(Setting.LOG_FORMAT, LogFormat.class),
             p.choice(Setting.LOG_LEVEL, LogLevel.class)));
+    leaseOutlivesARenewal(config.poll(), config.store());
+    return config;
+  }
+
+  /**
+   * With Redis the lease is renewed every {@link Poll#leaseRenewMs() third} of its TTL, and a renewal
+   * may take up to REDIS_TIMEOUT_MS to be answered: that answer must come while the lease still runs,
+   * or a merely slow Redis would cost the holder its lease and every cycle its result.
+   */
+  private static void leaseOutlivesARenewal(Poll poll, Store store) {
+    if (store.redis() && 2L * poll.leaseTtlMs() < 3L * store.redisTimeoutMs()) {
+      throw new ConfigException(Setting.POLL_LEASE_TTL_MS, "must be at least 1.5 x REDIS_TIMEOUT_MS ("
+          + store.redisTimeoutMs() + " ms): the lease is renewed every third of it and a renewal may take REDIS_TIMEOUT_MS; got "
+          + poll.leaseTtlMs());
+    }
   }
 
   private static Oauth oauth(SettingParser p) {

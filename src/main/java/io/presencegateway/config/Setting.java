@@ -26,7 +26,7 @@ public enum Setting {
   POLL_INTERVAL_MS("3000", "Time between the end of one poll cycle and the start of the next."),
   POLL_MAX_BACKOFF_MS("60000", "Longest interval the poller widens to while upstream fails."),
   POLL_DEBOUNCE_MS("0", "Flap filter: a status that reverts within this window makes no event; a lasting change is emitted once, late by at most the window plus one poll interval. 0 = off."),
-  POLL_LEASE_TTL_MS("10000", "Poll lease lifetime (Redis): a dead poller is replaced within this plus one interval."),
+  POLL_LEASE_TTL_MS("10000", "Poll lease lifetime (Redis), renewed every third of it while the poller holds it, cycles included: a dead poller is replaced within this plus one interval. At least 1.5 x REDIS_TIMEOUT_MS."),
   WEBHOOK_URL("", "A static webhook receiver (built-in subscription). Empty: none."),
   WEBHOOK_SECRET("", "Signing secret for WEBHOOK_URL: 'whsec_' + base64 of 16+ random bytes. Required with WEBHOOK_URL."),
   WEBHOOKS("[]", "More static receivers: a JSON array of {\"url\",\"secret\",\"ids\",\"statuses\"}."),

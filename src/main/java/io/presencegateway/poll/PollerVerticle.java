@@ -20,7 +20,8 @@ import java.util.UUID;
  * Owns the poll timer and the Webex client. A self-rescheduling timer runs one cycle at a time (the
  * next is scheduled only when the previous has ended, so cycles never overlap). A cycle takes or
  * renews the poll lease; only the holder reads upstream, diffs against the store and applies the
- * result atomically with its fencing token. The store appends the events and the log relay
+ * result atomically with its fencing token. While the cycle runs, a {@link LeaseKeeper} renews the
+ * lease, so a cycle longer than the TTL still counts. The store appends the events and the log relay
  * publishes them: this verticle never touches the bus.
  *
  * <p>Each cycle reads the watch list from the store (edited at run time through {@code /v1/watchlist},
@@ -46,6 +47,8 @@ public final class PollerVerticle extends VerticleBase {
   private Debouncer debouncer;
   private PollPacing pacing;
   private long timerId = -1;
+  private LeaseKeeper keeper;
+  private long leaseAskedAt;
   private long upstreamAllowedAt;
   private boolean stopped;
   private boolean halted;
@@ -83,6 +86,9 @@ public final class PollerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timerId);
+    if (keeper != null) {
+      keeper.stop();
+    }
     client.close();
     services.pollStatus().leader(false);
     return store().releaseLease(instanceId).recover(e -> {
@@ -99,6 +105,7 @@ public final class PollerVerticle extends VerticleBase {
 
   /** Lease first; then, as holder, read upstream unless a pause is still running. Always reschedules. */
   private void cycle() {
+    leaseAskedAt = System.currentTimeMillis();
     store().acquireLease(instanceId, leaseTtl())
         .compose(this::asHolderOrNot)
         .onComplete(ar -> schedule(ar.succeeded() ? ar.result() : storeTrouble(ar.cause())));
@@ -129,8 +136,19 @@ public final class PollerVerticle extends VerticleBase {
     });
   }
 
-  /** watch list → observe → diff against stored state and messages → one atomic apply. A failure applies nothing. */
+  /**
+   * watch list → observe → diff against stored state and messages → one atomic apply, with the lease
+   * kept alive throughout. A failure applies nothing.
+   */
   private Future<Long> pollUpstream(long fencingToken) {
+    GatewayConfig.Poll poll = services.config().poll();
+    LeaseKeeper cycleKeeper = new LeaseKeeper(vertx, store(), instanceId, fencingToken, poll.leaseTtlMs(),
+        poll.leaseRenewMs(), leaseAskedAt);
+    keeper = cycleKeeper;
+    return observeAndApply(fencingToken, cycleKeeper).onComplete(ar -> cycleKeeper.stop());
+  }
+
+  private Future<Long> observeAndApply(long fencingToken, LeaseKeeper cycleKeeper) {
     long callsBefore = client.requestCount();
     long started = System.nanoTime();
     return watchlist.current()
@@ -139,7 +157,7 @@ public final class PollerVerticle extends VerticleBase {
           return client.observe(watch);
         })
         .compose(observation -> diff(observation)
-            .compose(diff -> apply(fencingToken, diff))
+            .compose(diff -> apply(fencingToken, cycleKeeper, diff))
             .map(events -> {
               long calls = client.requestCount() - callsBefore;
               services.pollStatus().cycleCalls(calls);
@@ -165,9 +183,12 @@ public final class PollerVerticle extends VerticleBase {
         .map(states -> PresenceDiff.compute(states, debouncer.filter(observation, states, System.currentTimeMillis()), messages)));
   }
 
-  private Future<Integer> apply(long fencingToken, PresenceDiff.Result diff) {
+  private Future<Integer> apply(long fencingToken, LeaseKeeper cycleKeeper, PresenceDiff.Result diff) {
     if (stopped) {
       return Future.failedFuture(new IllegalStateException("poller stopped during the cycle"));
+    }
+    if (cycleKeeper.lost() != null) {
+      return Future.failedFuture(cycleKeeper.lost()); // the store would refuse it: do not even send it
     }
     return store().apply(fencingToken, Instant.now(), diff).map(events -> {
       metrics().changesDetected(events.stream().mapToInt(e -> e.items().size()).sum());
@@ -194,8 +215,10 @@ public final class PollerVerticle extends VerticleBase {
   /** Typed upstream failures pace the poller; anything else (store) backs off like a server error. */
   private long failed(Throwable e) {
     PollStatus status = services.pollStatus();
-    if (e instanceof StaleLeaseException) {
-      LOG.warn("Another instance took over polling; this cycle's result was discarded");
+    if (e instanceof StaleLeaseException stale) {
+      LOG.warn(stale.expired()
+          ? "The poll lease ran out before this cycle ended ({}); its result was discarded; the next cycle asks for the lease again"
+          : "Another instance took over polling ({}); this cycle's result was discarded", stale.getMessage());
       status.leader(false);
       return services.config().poll().intervalMs();
     }
@@ -253,7 +276,7 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private long leaseKeepAliveMs() {
-    return Math.max(1, services.config().poll().leaseTtlMs() / 3);
+    return services.config().poll().leaseRenewMs();
   }
 
   private Duration leaseTtl() {

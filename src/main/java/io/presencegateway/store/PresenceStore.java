@@ -78,6 +78,12 @@ public interface PresenceStore {
    */
   Future<OptionalLong> acquireLease(String holder, Duration ttl);
 
+  /**
+   * Extends the lease {@code holder} took with {@code token}, while a long cycle runs. Never takes a
+   * lease that is gone: a lost lease stays lost, and the cycle's result is refused by {@link #apply}.
+   */
+  Future<LeaseRenewal> renewLease(String holder, long token, Duration ttl);
+
   /** Gives the lease up at once (graceful shutdown), if {@code holder} holds it. */
   Future<Void> releaseLease(String holder);
 
@@ -90,6 +96,9 @@ public interface PresenceStore {
   Future<Void> ping();
 
   Future<Void> close();
+
+  /** What a renewal found: the lease extended, gone (it ran out, or the store was emptied), or someone else's. */
+  enum LeaseRenewal { RENEWED, EXPIRED, TAKEN }
 
   /** A resume from an event id. */
   record Replay(boolean gap, List<PresenceEvent> events) {

@@ -39,7 +39,7 @@ final class ClusterFixture implements AutoCloseable {
   /** On a given Redis, e.g. {@link TestRedis#restartable()} for tests that kill it. */
   ClusterFixture(TestRedis redis) {
     this.redis = redis;
-    redis.flushAll();
+    redis.clean();
     result(webexVertx.deployVerticle(webex));
   }
 

@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class FakePeopleApi extends VerticleBase {
   static final String ORG = PersonIds.orgId("us", UUID.fromString("0b8c1f5e-3c43-4a1c-9c5e-1a2b3c4d5e6f"));
-  private static final int PAGE = 2;
 
+  private static final int PAGE = 2;
   private final Map<String, String> statuses = new LinkedHashMap<>();
   private final AtomicLong listRequests = new AtomicLong();
+  private volatile long pageDelayMs;
   private HttpServer server;
 
   FakePeopleApi(int people) {
@@ -51,6 +52,11 @@ final class FakePeopleApi extends VerticleBase {
     statuses.put(id, status);
   }
 
+  /** Every page of the org list is answered this much later (a slow upstream or a huge org). */
+  void pageDelayMs(long delayMs) {
+    pageDelayMs = delayMs;
+  }
+
   /** Org listings served so far: tells whether some instance is polling. */
   long listRequests() {
     return listRequests.get();
@@ -61,7 +67,12 @@ final class FakePeopleApi extends VerticleBase {
       req.response().setStatusCode(401).end(new JsonObject().put("message", "bad token").encode());
     } else if (req.path().equals("/v1/people")) {
       listRequests.incrementAndGet();
-      list(req);
+      long delay = pageDelayMs;
+      if (delay > 0) {
+        vertx.setTimer(delay, t -> list(req));
+      } else {
+        list(req);
+      }
     } else if (req.path().startsWith("/v1/people/")) {
       one(req, req.path().substring("/v1/people/".length()));
     } else {

@@ -14,9 +14,10 @@ import static io.presencegateway.cluster.ClusterFixture.Step;
 import static io.presencegateway.cluster.ClusterFixture.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Redis going away and coming back empty, or being flushed, under two polling instances. */
+/** Redis going away and coming back empty, stalling, or being flushed, under two polling instances. */
 class RedisTroubleTest {
   private static final Duration DELIVERY = Duration.ofSeconds(10);
+  private static final int REDIS_TIMEOUT_MS = 1_000; // as Gateway.settings gives every instance
   private ClusterFixture cluster;
 
   @BeforeEach
@@ -34,7 +35,7 @@ class RedisTroubleTest {
 
   private boolean isListening() {
     try {
-      cluster.redis.flushAll();
+      cluster.redis.clean();
       return true;
     } catch (RuntimeException e) {
       return false;
@@ -75,6 +76,54 @@ class RedisTroubleTest {
     }
   }
 
+  /**
+   * Redis stalls (SIGSTOP: connections stay open, nothing is answered) for a few lease TTLs, then
+   * carries on (SIGCONT) with every command sent meanwhile still queued. Readiness turns red within
+   * the store timeout, no request waits beyond it, a change made meanwhile is not emitted by any of
+   * the failed cycles but once, after the stall, and everything recovers by itself.
+   */
+  @Test
+  void aStalledRedisIsBoundedByTheTimeoutsEmitsNothingMeanwhileAndRecoversByItself() {
+    List<Gateway> all = List.of(cluster.gateway(), cluster.gateway());
+    cluster.awaitBaseline(all.get(0));
+    cluster.change(cluster.step(0), all, DELIVERY);
+    Duration bounded = Duration.ofMillis(REDIS_TIMEOUT_MS + 1_000); // the store timeout plus a loaded machine
+
+    cluster.redis.pause();
+    try {
+      long stalledAt = System.nanoTime();
+      cluster.webex.setStatus(cluster.step(1).id(), cluster.step(1).status());
+      for (Gateway g : all) {
+        assertThat(timed(() -> assertThat(g.readiness()).as("readiness while Redis stalls").isEqualTo(503)))
+            .as("readiness answers within the store timeout").isLessThan(bounded);
+        assertThat(timed(() -> assertThat(g.get("/v1/presence").statusCode()).isEqualTo(503)))
+            .as("a read answers within the store timeout").isLessThan(bounded);
+      }
+      Await.until("the stall outlasts two lease TTLs", DELIVERY, () -> {
+        all.forEach(g -> assertThat(steps(g.received())).as("nothing emitted while the store fails").hasSize(1));
+        return System.nanoTime() - stalledAt > Duration.ofMillis(2L * Gateway.LEASE_TTL_MS).toNanos();
+      });
+    } finally {
+      cluster.redis.resume();
+    }
+
+    for (Gateway g : all) {
+      Await.until("readiness green again", DELIVERY, () -> g.readiness() == 200);
+      Await.until("the change made during the stall", DELIVERY, () -> steps(g.received()).contains(cluster.step(1)));
+    }
+    cluster.change(cluster.step(2), all, DELIVERY);
+    for (Gateway g : all) {
+      assertThat(steps(g.received())).as("each change once, none from a failed cycle")
+          .containsExactly(cluster.step(0), cluster.step(1), cluster.step(2));
+    }
+  }
+
+  private static Duration timed(Runnable request) {
+    long started = System.nanoTime();
+    request.run();
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
   @Test
   void aFlushedRedisIsANewBaselineNotAStorm() {
     List<Gateway> all = List.of(cluster.gateway(), cluster.gateway());
@@ -83,7 +132,7 @@ class RedisTroubleTest {
     cluster.change(cluster.step(1), all, DELIVERY);
     long listed = cluster.webex.listRequests();
 
-    cluster.redis.flushAll();
+    cluster.redis.clean();
     cluster.awaitBaseline(all.get(0));
     Await.until("a few more cycles on the new baseline", DELIVERY, () -> cluster.webex.listRequests() > listed + 10);
     List<Step> after = List.of(cluster.step(2), cluster.step(3));

@@ -80,6 +80,18 @@ class ConfigTest {
   }
 
   @Test
+  void withRedisTheLeaseMustOutliveARenewalThatTakesTheWholeRedisTimeout() {
+    assertOneLine(Map.of("REDIS_URL", "redis://127.0.0.1:6379", "POLL_LEASE_TTL_MS", "2000"),
+        "POLL_LEASE_TTL_MS: must be at least 1.5 x REDIS_TIMEOUT_MS (2000 ms)");
+    assertOneLine(Map.of("REDIS_URL", "redis://127.0.0.1:6379", "POLL_LEASE_TTL_MS", "1000", "REDIS_TIMEOUT_MS", "700"),
+        "POLL_LEASE_TTL_MS: must be at least 1.5 x REDIS_TIMEOUT_MS (700 ms)");
+    GatewayConfig fits = load(Map.of("REDIS_URL", "redis://127.0.0.1:6379", "POLL_LEASE_TTL_MS", "3000"));
+    assertThat(fits.poll().leaseRenewMs()).isEqualTo(1000);
+    assertThat(load(Map.of("POLL_LEASE_TTL_MS", "1000")).poll().leaseTtlMs()).as("memory: one instance, no Redis timeout")
+        .isEqualTo(1000);
+  }
+
+  @Test
   void unknownKeysInTheFileAreRefused() {
     assertThatThrownBy(() -> ConfigLoader.load(new JsonObject().put("HTTP_PROT", 1), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'HTTP_PROT'");

@@ -248,6 +248,29 @@ public abstract class PresenceStoreContract {
   }
 
   @Test
+  void aRenewalExtendsOnlyTheLeaseItsTokenNamesAndNeverTakesOneThatIsGone() {
+    Duration ttl = Duration.ofMillis(300);
+    long t1 = result(store.acquireLease("poller-1", ttl)).orElseThrow();
+    long renewedUntil = System.currentTimeMillis() + 10 * ttl.toMillis();
+    while (System.currentTimeMillis() < renewedUntil) { // 10 TTLs, renewed every ~third
+      assertThat(result(store.renewLease("poller-1", t1, ttl))).isEqualTo(PresenceStore.LeaseRenewal.RENEWED);
+      // pacing the renewals (time has to pass for a lease to run out), not waiting for a result
+      java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    assertThat(result(store.acquireLease("poller-2", ttl))).as("still held after 10 TTLs of renewals").isEmpty();
+    assertThat(result(store.renewLease("poller-2", t1, ttl))).as("someone else's token").isEqualTo(PresenceStore.LeaseRenewal.TAKEN);
+    assertThat(result(store.renewLease("poller-1", t1 - 1, ttl))).as("an older token").isEqualTo(PresenceStore.LeaseRenewal.TAKEN);
+
+    result(store.releaseLease("poller-1"));
+    assertThat(result(store.renewLease("poller-1", t1, ttl))).as("released").isEqualTo(PresenceStore.LeaseRenewal.EXPIRED);
+    assertThat(result(store.leaseHolder())).as("a renewal does not take a lease that is gone").isEmpty();
+    long t2 = result(store.acquireLease("poller-2", Duration.ofSeconds(30))).orElseThrow();
+    assertThat(result(store.renewLease("poller-1", t1, ttl))).as("taken by poller-2").isEqualTo(PresenceStore.LeaseRenewal.TAKEN);
+    assertThat(failure(store.apply(t1, AT, diff(person(ALICE, "call"))))).isInstanceOf(StaleLeaseException.class);
+    assertThat(t2).isGreaterThan(t1);
+  }
+
+  @Test
   void theLeaseIsHeldByOneHolderAndRenewedWithTheSameToken() {
     assertThat(result(store.acquireLease("poller-2", Duration.ofSeconds(30)))).as("held by poller-1").isEmpty();
     assertThat(lease("poller-1")).as("renewal keeps the token").isEqualTo(token);

@@ -25,7 +25,7 @@ class RedisPresenceStoreContractTest extends PresenceStoreContract {
   @Override
   protected PresenceStore newStore(Vertx vertx, int logSize) {
     this.vertx = vertx;
-    TestRedis.get().flushAll();
+    TestRedis.get().clean();
     return open(vertx, logSize);
   }
 
@@ -72,7 +72,7 @@ class RedisPresenceStoreContractTest extends PresenceStoreContract {
   void afterAFlushTheLeaseIsTakenAgainAndOldTokensStayStale() {
     cycle(person(ALICE, "active"));
     long before = token;
-    TestRedis.get().flushAll();
+    TestRedis.get().clean();
 
     assertThat(failure(store.apply(before, AT, diff(person(ALICE, "active"))))).as("the lease is gone with the data")
         .isInstanceOf(StaleLeaseException.class);

@@ -4,18 +4,13 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One Redis for the whole test JVM, from the first source that works:
@@ -23,25 +18,40 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code REDIS_URL} from the environment (CI or a developer's own server);</li>
  *   <li>a {@code redis-server} found on {@code PATH}, started on a free loopback port without
  *       persistence and stopped by a shutdown hook;</li>
- *   <li>Testcontainers, when it is on the test class path and Docker answers.</li>
+ *   <li>a {@code redis:7-alpine} container through Testcontainers, when a Docker engine answers.</li>
  * </ol>
  * When none works the test fails with a message saying how to get Redis: never a silent skip.
- * Test threads only (it blocks); never call it from an event loop.
+ *
+ * <p>On any of them the tests use one database, {@link #DATABASE} (the URL's own index is replaced),
+ * and {@link #clean()} empties that database only: a developer's own server keeps everything else.
+ * On a server the tests did not start, a database holding keys the tests did not write is refused
+ * rather than emptied. Test threads only (it blocks); never call it from an event loop.
  */
 public final class TestRedis {
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
-  private static final long POLL_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  /** The database index every test uses: {@code REDIS_TEST_DB}, else the last of Redis's default 16. */
+  public static final int DATABASE = database(System.getenv("REDIS_TEST_DB"));
+  static final String NO_REDIS = "Tests need Redis and found none: REDIS_URL is not set, there is no redis-server on PATH, "
+      + "and Testcontainers found no Docker engine. Install redis-server (Debian/Ubuntu: apt-get install -y redis-server; "
+      + "bash scripts/test.sh does it), or set REDIS_URL=redis://host:port, or start Docker.";
+  /** Written into the tests' database on a server they did not start: the tests' own data, theirs to empty. */
+  static final String MARKER = "presence-gateway-tests";
   private static TestRedis instance;
   private static TestRedis restartableInstance;
 
   private final String url;
   private final RedisServerProcess process;
+  private final boolean ownServer;
   private final Vertx admin = Vertx.vertx();
   private final Redis adminClient;
 
-  private TestRedis(String url, RedisServerProcess process) {
-    this.url = url;
+  /**
+   * @param serverUrl any {@code redis://} or {@code rediss://} URL of the server; its database index is replaced
+   * @param ownServer whether the tests started it (a process or a container): nobody else's data is there
+   */
+  TestRedis(String serverUrl, RedisServerProcess process, boolean ownServer) {
+    this.url = withDatabase(serverUrl, DATABASE);
     this.process = process;
+    this.ownServer = ownServer;
     this.adminClient = Redis.createClient(admin, url);
   }
 
@@ -64,20 +74,18 @@ public final class TestRedis {
       return shared;
     }
     if (restartableInstance == null) {
-      Path server = onPath("redis-server");
+      Path server = onPath("redis-server", System.getenv("PATH"));
       if (server == null) {
         throw new IllegalStateException("This test kills and restarts Redis, so it needs its own redis-server on PATH "
             + "even when REDIS_URL is set (Debian/Ubuntu: apt-get install -y redis-server)");
       }
-      RedisServerProcess p = new RedisServerProcess(server, freePort());
-      p.start();
-      restartableInstance = new TestRedis("redis://127.0.0.1:" + p.port + "/0", p);
+      restartableInstance = started(server);
       Runtime.getRuntime().addShutdownHook(new Thread(restartableInstance::shutdown, "test-redis-stop-private"));
     }
     return restartableInstance;
   }
 
-  /** The {@code redis://} URL tests give the gateway as {@code REDIS_URL}. */
+  /** The {@code redis://} URL tests give the gateway as {@code REDIS_URL}: the tests' database on the server. */
   public String url() {
     return url;
   }
@@ -92,16 +100,62 @@ public final class TestRedis {
     requireRestartable().start();
   }
 
-  /** Empties every database: each test starts from a blank Redis. */
-  public void flushAll() {
-    send(Request.cmd(Command.FLUSHALL));
+  /** Stalls the server (SIGSTOP): connections stay open, nothing is answered. Only for a server this JVM started. */
+  public void pause() {
+    requireRestartable().pause();
   }
 
-  private void send(Request request) {
+  /** Lets a stalled server carry on (SIGCONT). */
+  public void resume() {
+    requireRestartable().resume();
+  }
+
+  /**
+   * Empties the tests' database, and nothing else on the server: each test starts from a blank store.
+   * On a server the tests did not start, a database with keys but without the tests' marker belongs
+   * to someone else and is left alone: the test fails and says which setting picks another database.
+   */
+  public void clean() {
+    if (!ownServer) {
+      refuseForeignData();
+    }
+    send(Request.cmd(Command.FLUSHDB));
+    if (!ownServer) {
+      send(Request.cmd(Command.SET).arg(MARKER).arg("the Presence Gateway tests empty this database at will"));
+    }
+  }
+
+  /** The old name of {@link #clean()}, which empties the tests' database only (never FLUSHALL). */
+  @Deprecated
+  public void flushAll() {
+    clean();
+  }
+
+  /** The value of a string key, or null: lets a test look at what the gateway stored. */
+  public String valueOf(String key) {
+    Response value = command(Request.cmd(Command.GET).arg(key));
+    return value == null ? null : value.toString();
+  }
+
+  /** Any command on the tests' database, e.g. to look at the gateway's keys. */
+  public Response command(Request request) {
+    return send(request);
+  }
+
+  private void refuseForeignData() {
+    long keys = send(Request.cmd(Command.DBSIZE)).toLong();
+    if (keys > 0 && send(Request.cmd(Command.EXISTS).arg(MARKER)).toInteger() == 0) {
+      throw new IllegalStateException("The tests would empty database " + DATABASE + " of the Redis at " + redacted(url)
+          + ", but it holds " + keys + " keys they did not write. Set REDIS_TEST_DB to the index of an empty database "
+          + "(or unset REDIS_URL to let the tests start their own redis-server).");
+    }
+  }
+
+  private Response send(Request request) {
     try {
-      adminClient.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return adminClient.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("test Redis at " + url + " did not answer " + request.command(), e);
+      throw new IllegalStateException("test Redis at " + redacted(url) + " did not answer " + request.command(), e);
     }
   }
 
@@ -121,31 +175,39 @@ public final class TestRedis {
   }
 
   private static TestRedis find() {
-    String env = System.getenv("REDIS_URL");
-    if (env != null && !env.isBlank()) {
-      return new TestRedis(env.trim(), null);
+    return find(System.getenv("REDIS_URL"), System.getenv("PATH"));
+  }
+
+  /** The first source that works, given the environment's {@code REDIS_URL} and {@code PATH}. */
+  static TestRedis find(String redisUrl, String path) {
+    if (redisUrl != null && !redisUrl.isBlank()) {
+      return new TestRedis(redisUrl.trim(), null, false);
     }
-    Path server = onPath("redis-server");
+    Path server = onPath("redis-server", path);
     if (server != null) {
-      RedisServerProcess p = new RedisServerProcess(server, freePort());
-      p.start();
-      return new TestRedis("redis://127.0.0.1:" + p.port + "/0", p);
+      return started(server);
     }
     String container = TestcontainersRedis.start();
     if (container != null) {
-      return new TestRedis(container, null);
+      return new TestRedis(container, null, true);
     }
-    throw new IllegalStateException("Tests need Redis and none was found: set REDIS_URL=redis://host:port, or install "
-        + "redis-server (Debian/Ubuntu: apt-get install -y redis-server), or run Docker with Testcontainers on the "
-        + "test class path.");
+    throw new IllegalStateException(NO_REDIS);
   }
 
-  private static Path onPath(String name) {
-    String path = System.getenv("PATH");
+  private static TestRedis started(Path server) {
+    RedisServerProcess p = new RedisServerProcess(server, RedisServerProcess.freePort());
+    p.start();
+    return new TestRedis("redis://127.0.0.1:" + p.port, p, true);
+  }
+
+  private static Path onPath(String name, String path) {
     if (path == null) {
       return null;
     }
     for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
         return candidate;
@@ -154,65 +216,29 @@ public final class TestRedis {
     return null;
   }
 
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
+  /** {@code url} with its database index (the path) set to {@code database}; credentials and query kept. */
+  static String withDatabase(String url, int database) {
+    URI u = URI.create(url);
+    if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme())) {
+      throw new IllegalStateException("REDIS_URL for the tests must be redis:// or rediss://, got " + redacted(url));
     }
+    return u.getScheme() + "://" + (u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@") + u.getHost()
+        + (u.getPort() < 0 ? "" : ":" + u.getPort()) + "/" + database + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
   }
 
-  /** A redis-server child process on one loopback port, no persistence, in a temp dir. */
-  private static final class RedisServerProcess {
-    private final Path binary;
-    private final int port;
-    private Process process;
+  /** The URL without its password, for messages. */
+  static String redacted(String url) {
+    return url.replaceFirst("//[^@/]*@", "//***@");
+  }
 
-    RedisServerProcess(Path binary, int port) {
-      this.binary = binary;
-      this.port = port;
+  private static int database(String setting) {
+    if (setting == null || setting.isBlank()) {
+      return 15;
     }
-
-    synchronized void start() {
-      try {
-        Path dir = Files.createTempDirectory("pg-test-redis");
-        process = new ProcessBuilder(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", dir.toString()))
-            .redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
-      } catch (IOException e) {
-        throw new IllegalStateException("cannot start " + binary, e);
-      }
-      awaitListening();
-    }
-
-    private void awaitListening() {
-      long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-      while (System.nanoTime() < deadline) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException(binary + " exited with " + process.exitValue() + " (port " + port + ")");
-        }
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-          return;
-        } catch (IOException notYet) {
-          LockSupport.parkNanos(POLL_PAUSE_NANOS); // polling with a deadline, not waiting for a result
-        }
-      }
-      throw new IllegalStateException(binary + " did not listen on port " + port + " within " + START_TIMEOUT);
-    }
-
-    synchronized void stop() {
-      if (process == null) {
-        return;
-      }
-      process.destroyForcibly();
-      try {
-        process.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      process = null;
+    try {
+      return Integer.parseInt(setting.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("REDIS_TEST_DB must be a database index (0-15 on a default Redis), got '" + setting + "'");
     }
   }
 }

@@ -1,41 +1,53 @@
 package io.presencegateway.testsupport;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.utility.DockerImageName;
+
 /**
- * The last resort of {@link TestRedis}: a {@code redis:7} container through Testcontainers, loaded
- * by reflection so that the build does not need Testcontainers (or Docker) where a redis-server is
- * installed. Returns null when Testcontainers is not on the class path or Docker does not answer.
+ * The last resort of {@link TestRedis}: a {@code redis:7-alpine} container through Testcontainers,
+ * for a machine with a Docker engine but neither {@code REDIS_URL} nor a {@code redis-server} on
+ * {@code PATH}. Where a redis-server is installed (CI, the project's machines) this is never reached,
+ * so Docker is never even asked.
  */
 final class TestcontainersRedis {
+  static final String IMAGE = "redis:7-alpine";
+  private static final int PORT = 6379;
+
   private TestcontainersRedis() {
   }
 
-  static String start() {
+  /**
+   * Whether a Docker engine answers; Testcontainers tries each way it knows to reach one, once per JVM
+   * (under a second without Docker). It logs every failed way at ERROR with their causes; here "no
+   * Docker" is an expected answer that {@link TestRedis} reports in one line, so it is muted meanwhile.
+   */
+  static boolean dockerAvailable() {
+    Logger log = LoggerFactory.getLogger("org.testcontainers") instanceof Logger l ? l : null;
+    Level before = log == null ? null : log.getLevel();
+    if (log != null) {
+      log.setLevel(Level.OFF);
+    }
     try {
-      Class<?> factory = Class.forName("org.testcontainers.DockerClientFactory");
-      Object docker = factory.getMethod("instance").invoke(null);
-      if (!(Boolean) factory.getMethod("isDockerAvailable").invoke(docker)) {
-        return null;
+      return DockerClientFactory.instance().isDockerAvailable();
+    } finally {
+      if (log != null) {
+        log.setLevel(before);
       }
-      Class<?> type = Class.forName("org.testcontainers.containers.GenericContainer");
-      Object container = type.getConstructor(String.class).newInstance("redis:7-alpine");
-      type.getMethod("withExposedPorts", Integer[].class).invoke(container, (Object) new Integer[] {6379});
-      type.getMethod("start").invoke(container);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(type, container), "test-redis-container-stop"));
-      Object host = type.getMethod("getHost").invoke(container);
-      Object port = type.getMethod("getMappedPort", int.class).invoke(container, 6379);
-      return "redis://" + host + ":" + port + "/0";
-    } catch (ClassNotFoundException notOnClassPath) {
-      return null;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("Testcontainers could not start Redis: " + e, e);
     }
   }
 
-  private static void stop(Class<?> type, Object container) {
-    try {
-      type.getMethod("stop").invoke(container);
-    } catch (ReflectiveOperationException ignored) {
-      // the JVM is exiting; Testcontainers' reaper removes the container anyway
+  /** The {@code redis://} URL of a new container, stopped when the JVM exits; null when no Docker engine answers. */
+  static String start() {
+    if (!dockerAvailable()) {
+      return null;
     }
+    GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse(IMAGE)).withExposedPorts(PORT);
+    redis.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(redis::stop, "test-redis-container-stop"));
+    return "redis://" + redis.getHost() + ":" + redis.getMappedPort(PORT);
   }
 }

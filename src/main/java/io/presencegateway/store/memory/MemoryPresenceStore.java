@@ -241,6 +241,20 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public synchronized Future<LeaseRenewal> renewLease(String holder, long token, Duration ttl) {
+    long now = System.currentTimeMillis();
+    boolean live = leaseHolder != null && now < leaseExpiresAt;
+    if (!live) {
+      return Future.succeededFuture(LeaseRenewal.EXPIRED);
+    }
+    if (!holder.equals(leaseHolder) || token != fencingToken) {
+      return Future.succeededFuture(LeaseRenewal.TAKEN);
+    }
+    leaseExpiresAt = now + ttl.toMillis();
+    return Future.succeededFuture(LeaseRenewal.RENEWED);
+  }
+
+  @Override
   public synchronized Future<Void> releaseLease(String holder) {
     if (holder.equals(leaseHolder)) {
       leaseHolder = null;

@@ -52,6 +52,7 @@ public final class RedisPresenceStore implements PresenceStore {
   private final int eventLogSize;
   private final LuaScript applyScript = LuaScript.load("apply");
   private final LuaScript acquireScript = LuaScript.load("acquire-lease");
+  private final LuaScript renewScript = LuaScript.load("renew-lease");
   private final LuaScript releaseScript = LuaScript.load("release-lease");
   private final LuaScript putMessageScript = LuaScript.load("put-message");
   private final LuaScript deleteMessageScript = LuaScript.load("delete-message");
@@ -294,6 +295,16 @@ public final class RedisPresenceStore implements PresenceStore {
   public Future<OptionalLong> acquireLease(String holder, Duration ttl) {
     return run(acquireScript, List.of(RedisKeys.LEASE, RedisKeys.FENCE), holder, Long.toString(ttl.toMillis()))
         .map(reply -> reply == null ? OptionalLong.empty() : OptionalLong.of(reply.toLong()));
+  }
+
+  @Override
+  public Future<LeaseRenewal> renewLease(String holder, long token, Duration ttl) {
+    return run(renewScript, List.of(RedisKeys.LEASE), holder, Long.toString(token), Long.toString(ttl.toMillis()))
+        .map(reply -> switch (reply.toInteger()) {
+          case 1 -> LeaseRenewal.RENEWED;
+          case 0 -> LeaseRenewal.EXPIRED;
+          default -> LeaseRenewal.TAKEN;
+        });
   }
 
   @Override
