@@ -8,9 +8,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Pending webhook deliveries, their dead letters and their attempt log. With Redis the jobs live
- * in a due-time sorted set that every instance claims from, so a restart loses nothing and a dead
- * instance's jobs come due again when their claim (visibility timeout) runs out.
+ * Pending webhook deliveries, their dead letters and their attempt log. Jobs wait in one queue per
+ * subscription; with Redis the queues live in Redis and every instance claims from them, so a
+ * restart loses nothing and a dead instance's jobs come due again when their claim (visibility
+ * timeout) runs out.
+ *
+ * <p><b>Isolation</b>: a claim walks the subscriptions that have due jobs and takes from each only
+ * its free slots; a subscription at its limit is passed over without looking at its queue, and one
+ * whose head cannot go now moves behind the others. However long one subscription's backlog, the
+ * others' jobs are claimed, and one claim does a bounded amount of work.
  *
  * <p><b>Latest state wins</b>, enforced here because several instances deliver: the store keeps,
  * per (subscription, person), the newest event id with a pending job. A claim hands out only the

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -175,6 +176,82 @@ abstract class DeliveryStoreContract {
       result(store.recordAttempt(SUB, new JsonObject().put("n", i)));
     }
     assertThat(result(store.attempts(SUB, 2))).extracting(j -> j.getInteger("n")).containsExactly(2, 1);
+  }
+
+  // ---- isolation: one subscription's backlog never hides another's jobs ----
+
+  private static List<QueuedDelivery> backlog(String sub, int jobs, boolean samePerson) {
+    List<QueuedDelivery> out = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      out.add(job(sub, (1_000 + i) + "-0", samePerson ? "p" : "p" + i));
+    }
+    return out;
+  }
+
+  @Test
+  void aSubscriptionAtItsLimitWithAHugeBacklogDoesNotStarveAnother() {
+    result(store.enqueue(backlog("sub_hang", 1_200, false)));
+    result(store.enqueue(List.of(job("sub_ok", "9000-0", "p1"))));
+    List<DeliveryStore.Claim> claims = result(store.claim(now(), 10, LEASE, 4, Map.of("sub_hang", 4)));
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).containsExactly("sub_ok");
+  }
+
+  @Test
+  void aHugeBacklogGetsItsFreeSlotsAndTheOtherSubscriptionsStillGetTheirs() {
+    result(store.enqueue(backlog("sub_hang", 1_200, false)));
+    result(store.enqueue(List.of(job("sub_ok", "9000-0", "p1"))));
+    List<DeliveryStore.Claim> claims = result(store.claim(now(), 10, LEASE, 4, Map.of()));
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).containsOnly("sub_hang", "sub_ok")
+        .filteredOn("sub_hang"::equals).hasSize(4);
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).contains("sub_ok");
+  }
+
+  @Test
+  void aBacklogOfSupersededJobsNeitherStarvesOthersNorStays() {
+    result(store.enqueue(backlog("sub_x", 1_200, true))); // one person: only the newest job is live
+    result(store.enqueue(List.of(job("sub_ok", "9000-0", "p1"))));
+    assertThat(result(store.claim(now(), 10, LEASE, 4, Map.of("sub_x", 4))))
+        .extracting(c -> c.job().subscriptionId()).containsExactly("sub_ok");
+
+    List<String> claimed = new ArrayList<>();
+    long t = now();
+    for (int round = 1; round <= 50 && claimed.isEmpty(); round++) { // each claim cleans a bounded part
+      result(store.claim(t + round, 10, LEASE, 4, Map.of("sub_ok", 1))).forEach(c -> claimed.add(c.job().eventId()));
+    }
+    assertThat(claimed).containsExactly("2199-0");
+    assertThat(result(store.pending())).as("superseded jobs are gone").isEqualTo(2);
+  }
+
+  @Test
+  void manySubscriptionsAllAtTheirLimitDoNotStarveAnother() {
+    for (int s = 0; s < 300; s++) {
+      result(store.enqueue(backlog("sub_" + s, 5, false)));
+    }
+    result(store.enqueue(List.of(job("sub_zz", "9000-0", "p1"))));
+    Map<String, Integer> inFlight = new java.util.HashMap<>();
+    for (int s = 0; s < 300; s++) {
+      inFlight.put("sub_" + s, 4);
+    }
+    assertThat(result(store.claim(now(), 10, LEASE, 4, inFlight)))
+        .extracting(c -> c.job().subscriptionId()).containsExactly("sub_zz");
+  }
+
+  @Test
+  void manySubscriptionsWaitingForAPersonOnTheWireDoNotHideAnother() {
+    List<QueuedDelivery> onTheWire = new ArrayList<>();
+    for (int s = 0; s < 150; s++) {
+      onTheWire.add(job("sub_" + s, "100-0", "p"));
+    }
+    result(store.enqueue(onTheWire));
+    assertThat(result(store.claim(now(), 200, LEASE, 4, Map.of()))).hasSize(150); // another instance holds them
+    List<QueuedDelivery> waiting = new ArrayList<>();
+    for (int s = 0; s < 150; s++) {
+      waiting.add(job("sub_" + s, "200-0", "p")); // newer state of the held person: waits for the attempt
+    }
+    result(store.enqueue(waiting));
+    result(store.enqueue(List.of(job("sub_zz", "300-0", "p1"))));
+    assertThat(result(store.claim(now(), 10, LEASE, 4, Map.of())))
+        .extracting(c -> c.job().subscriptionId()).containsExactly("sub_zz");
   }
 
   static Set<String> ids(List<DeliveryStore.Claim> claims) {

@@ -16,32 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The delivery queue in process memory, with the same rules as the Redis one (see
- * {@link DeliveryStore}) but not durable. Every method is synchronized: lanes of several contexts
- * and the API use it.
+ * The delivery queue in process memory, with the same rules and the same shape as the Redis one
+ * (see {@link DeliveryStore}, {@link SubscriptionQueues}) but not durable. Every method is
+ * synchronized: lanes of several contexts and the API use it.
  */
 public final class MemoryDeliveryStore implements DeliveryStore {
-  /** Due jobs looked at by one claim, so a claim stays cheap behind a backlog of a busy subscription. */
+  /** Jobs one claim looks at, per subscription and in all: a claim stays cheap behind any backlog. */
+  static final int CLAIM_SCAN_PER_SUBSCRIPTION = 100;
   static final int CLAIM_SCAN = 1000;
   static final int ATTEMPT_LOG = 100;
   static final int MAX_DEAD_LETTERS = 10_000;
 
-  private record Due(long atMs, String id) implements Comparable<Due> {
-    @Override
-    public int compareTo(Due o) {
-      int c = Long.compare(atMs, o.atMs);
-      return c != 0 ? c : id.compareTo(o.id);
-    }
-  }
-
   private record Hold(long untilMs, String jobId) { }
 
   private final Map<String, QueuedDelivery> jobs = new HashMap<>();
-  private final Map<String, Due> dueOf = new HashMap<>();
-  private final TreeSet<Due> due = new TreeSet<>();
+  private final SubscriptionQueues queues = new SubscriptionQueues();
   /** subscription → person key → newest event id with a job. */
   private final Map<String, Map<String, EventId>> latest = new HashMap<>();
   /** "subscription|person" → the claim holding that person. */
@@ -60,55 +51,72 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     return Future.succeededFuture();
   }
 
-  private void add(QueuedDelivery job, long dueAtMs) {
+  private void add(QueuedDelivery job, long nowMs) {
     jobs.put(job.id(), job);
-    schedule(job.id(), dueAtMs);
+    queues.schedule(job.subscriptionId(), job.id(), nowMs);
     EventId id = EventId.parse(job.eventId()).orElseThrow();
     Map<String, EventId> people = latest.computeIfAbsent(job.subscriptionId(), k -> new HashMap<>());
     job.personKeys().forEach(p -> people.merge(p, id, (a, b) -> a.compareTo(b) >= 0 ? a : b));
   }
 
-  private void schedule(String jobId, long atMs) {
-    Due previous = dueOf.remove(jobId);
-    if (previous != null) {
-      due.remove(previous);
-    }
-    Due d = new Due(atMs, jobId);
-    dueOf.put(jobId, d);
-    due.add(d);
-  }
-
+  /**
+   * Walks the due subscriptions, oldest first, and takes from each at most its free slots; the rules
+   * (and the bounds) are those of delivery-claim.lua, step for step. New places in the ready set are
+   * written after the walk, so the walk sees every due subscription once.
+   */
   @Override
   public synchronized Future<List<Claim>> claim(long nowMs, int max, long leaseMs, int perSubscription,
                                                 Map<String, Integer> inFlight) {
     Map<String, Integer> taken = new HashMap<>(inFlight);
+    Map<String, Boolean> gaveNothing = new LinkedHashMap<>();
     List<Claim> out = new ArrayList<>();
-    List<Due> candidates = new ArrayList<>();
-    for (Due d : due) {
-      if (d.atMs() > nowMs || candidates.size() >= CLAIM_SCAN) {
+    int budget = CLAIM_SCAN;
+    SubscriptionQueues.Entry after = null;
+    while (out.size() < max && budget > 0) {
+      List<SubscriptionQueues.Entry> page = queues.ready(nowMs, after, 100);
+      if (page.isEmpty()) {
         break;
       }
-      candidates.add(d);
-    }
-    for (Due d : candidates) {
-      if (out.size() >= max) {
-        break;
+      after = page.get(page.size() - 1);
+      for (SubscriptionQueues.Entry e : page) {
+        if (out.size() >= max || budget <= 0) {
+          break;
+        }
+        int free = perSubscription - taken.getOrDefault(e.name(), 0);
+        if (free > 0) { // else at its limit: passed over without looking at its queue
+          int before = out.size();
+          budget = visit(e.name(), free, budget - 1, nowMs, leaseMs, max, out);
+          taken.merge(e.name(), out.size() - before, Integer::sum);
+          gaveNothing.put(e.name(), out.size() == before);
+        }
       }
-      QueuedDelivery job = jobs.get(d.id());
-      if (taken.getOrDefault(job.subscriptionId(), 0) < perSubscription) {
-        claimOne(job, nowMs, leaseMs).ifPresent(c -> {
-          out.add(c);
-          taken.merge(job.subscriptionId(), 1, Integer::sum);
-        });
-      }
     }
+    gaveNothing.forEach((sub, nothing) -> queues.looked(sub, nowMs, nothing));
     return Future.succeededFuture(out);
   }
 
-  private java.util.Optional<Claim> claimOne(QueuedDelivery job, long nowMs, long leaseMs) {
+  /** Claims up to {@code free} of the subscription's due jobs into {@code out}; returns the budget left. */
+  private int visit(String sub, int free, int budget, long nowMs, long leaseMs, int max, List<Claim> out) {
+    int got = 0;
+    for (String jobId : queues.due(sub, nowMs, Math.max(0, Math.min(CLAIM_SCAN_PER_SUBSCRIPTION, budget)))) {
+      if (got >= free || out.size() >= max || budget <= 0) {
+        break;
+      }
+      budget--;
+      java.util.Optional<Claim> c = claimOne(jobId, nowMs, leaseMs);
+      if (c.isPresent()) {
+        out.add(c.get());
+        got++;
+      }
+    }
+    return budget;
+  }
+
+  private java.util.Optional<Claim> claimOne(String jobId, long nowMs, long leaseMs) {
+    QueuedDelivery job = jobs.get(jobId);
     Set<String> live = live(job);
     if (live.isEmpty()) {
-      remove(job.id()); // every person in it has a newer state queued: superseded
+      remove(job); // every person in it has a newer state queued: superseded
       return java.util.Optional.empty();
     }
     for (String p : live) {
@@ -120,7 +128,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     live.forEach(p -> busy.put(job.subscriptionId() + "|" + p, new Hold(nowMs + leaseMs, job.id())));
     QueuedDelivery counted = withAttempts(job, job.attempts() + 1);
     jobs.put(job.id(), counted);
-    schedule(job.id(), nowMs + leaseMs);
+    queues.schedule(job.subscriptionId(), job.id(), nowMs + leaseMs);
     return java.util.Optional.of(new Claim(counted, live, counted.attempts()));
   }
 
@@ -142,7 +150,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   public synchronized Future<Void> retry(Claim claim, long dueAtMs) {
     release(claim);
     if (jobs.containsKey(claim.job().id())) {
-      schedule(claim.job().id(), dueAtMs);
+      queues.schedule(claim.job().subscriptionId(), claim.job().id(), dueAtMs);
     }
     return Future.succeededFuture();
   }
@@ -180,7 +188,10 @@ public final class MemoryDeliveryStore implements DeliveryStore {
         latest.remove(job.subscriptionId());
       }
     }
-    remove(job.id());
+    QueuedDelivery queued = jobs.get(job.id());
+    if (queued != null) {
+      remove(queued);
+    }
   }
 
   private void release(Claim claim) {
@@ -189,12 +200,9 @@ public final class MemoryDeliveryStore implements DeliveryStore {
         (k, h) -> h.jobId().equals(claim.job().id()) ? null : h));
   }
 
-  private void remove(String jobId) {
-    jobs.remove(jobId);
-    Due d = dueOf.remove(jobId);
-    if (d != null) {
-      due.remove(d);
-    }
+  private void remove(QueuedDelivery job) {
+    jobs.remove(job.id());
+    queues.remove(job.subscriptionId(), job.id());
   }
 
   @Override
@@ -221,8 +229,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
 
   @Override
   public synchronized Future<Void> dropSubscription(String subscriptionId) {
-    String prefix = subscriptionId + "/";
-    new ArrayList<>(jobs.keySet()).stream().filter(id -> id.startsWith(prefix)).forEach(this::remove);
+    queues.drop(subscriptionId).forEach(jobs::remove);
     latest.remove(subscriptionId);
     busy.keySet().removeIf(k -> k.startsWith(subscriptionId + "|"));
     dead.remove(subscriptionId);

@@ -16,14 +16,17 @@ import java.util.Set;
 
 /**
  * The durable delivery queue (rules in {@link DeliveryStore}). Layout, all under the {@code {pg}}
- * hash tag: {@code {pg}:due} sorted set of job ids by due ms; {@code {pg}:job:<sub>/<event>} hash
- * (sub, event, keys, payload, attempts); {@code {pg}:latest:<sub>} hash person → newest queued event
- * id; {@code {pg}:busy:<sub>} hash person → {@code <until ms>|<job id>} of the claim holding it;
+ * hash tag: {@code {pg}:ready} sorted set of subscriptions with jobs, by when to look at them next;
+ * {@code {pg}:due:<sub>} sorted set of that subscription's job ids by due ms; {@code {pg}:job:<sub>/<event>}
+ * hash (sub, event, keys, payload, attempts); {@code {pg}:latest:<sub>} hash person → newest queued event id;
+ * {@code {pg}:busy:<sub>} hash person → {@code <until ms>|<job id>} of the claim holding it;
  * {@code {pg}:dlq:<sub>} list of dead letters (JSON); {@code {pg}:attempts:<sub>} list of the newest
  * attempts (JSON). Each state change is one Lua script, so instances never see half a step.
  */
 public final class RedisDeliveryStore implements DeliveryStore {
-  static final String DUE = "{pg}:due";
+  static final String READY = "{pg}:ready";
+  /** Jobs one claim looks at, per subscription and in all: a claim stays cheap behind any backlog. */
+  static final int CLAIM_SCAN_PER_SUBSCRIPTION = 100;
   static final int CLAIM_SCAN = 1000;
   static final int ATTEMPT_LOG = 100;
   static final int MAX_DEAD_LETTERS = 10_000;
@@ -33,6 +36,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
   private final LuaScript claimScript = LuaScript.load("delivery-claim");
   private final LuaScript finishScript = LuaScript.load("delivery-finish");
   private final LuaScript dropScript = LuaScript.load("delivery-drop");
+  private final LuaScript pendingScript = LuaScript.load("delivery-pending");
 
   RedisDeliveryStore(RedisCommands redis) {
     this.redis = redis;
@@ -43,12 +47,11 @@ public final class RedisDeliveryStore implements DeliveryStore {
     if (jobs.isEmpty()) {
       return Future.succeededFuture();
     }
-    return redis.run(enqueueScript, List.of(DUE), enqueueArgs(jobs, System.currentTimeMillis())).mapEmpty();
+    return redis.run(enqueueScript, List.of(READY), enqueueArgs(jobs, System.currentTimeMillis())).mapEmpty();
   }
 
   private static List<String> enqueueArgs(List<QueuedDelivery> jobs, long nowMs) {
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(nowMs));
+    List<String> args = new ArrayList<>(List.of(Long.toString(nowMs)));
     for (QueuedDelivery j : jobs) {
       args.addAll(List.of(j.id(), j.subscriptionId(), j.eventId(), String.join(",", j.personKeys()), j.payload()));
     }
@@ -58,9 +61,9 @@ public final class RedisDeliveryStore implements DeliveryStore {
   @Override
   public Future<List<Claim>> claim(long nowMs, int max, long leaseMs, int perSubscription, Map<String, Integer> inFlight) {
     List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), Integer.toString(max), Long.toString(leaseMs),
-        Integer.toString(CLAIM_SCAN), Integer.toString(perSubscription)));
+        Integer.toString(CLAIM_SCAN_PER_SUBSCRIPTION), Integer.toString(perSubscription), Integer.toString(CLAIM_SCAN)));
     inFlight.forEach((sub, n) -> args.addAll(List.of(sub, Integer.toString(n))));
-    return redis.run(claimScript, List.of(DUE), args).map(RedisDeliveryStore::claims);
+    return redis.run(claimScript, List.of(READY), args).map(RedisDeliveryStore::claims);
   }
 
   private static List<Claim> claims(Response reply) {
@@ -104,7 +107,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
     List<String> args = new ArrayList<>(List.of(mode, j.id(), j.subscriptionId(), j.eventId(),
         String.join(",", claim.livePersonKeys())));
     args.addAll(List.of(more));
-    return redis.run(finishScript, List.of(DUE), args).mapEmpty();
+    return redis.run(finishScript, List.of(READY), args).mapEmpty();
   }
 
   @Override
@@ -125,7 +128,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
       }
       List<QueuedDelivery> jobs = letters.stream().map(d -> QueuedDelivery.fresh(subscriptionId, d.getString("eventId"),
           d.getJsonArray("keys").stream().map(String::valueOf).toList(), d.getString("payload"))).toList();
-      return redis.run(enqueueScript, List.of(DUE), enqueueArgs(jobs, nowMs))
+      return redis.run(enqueueScript, List.of(READY), enqueueArgs(jobs, nowMs))
           .compose(v -> redis.send(Request.cmd(Command.LTRIM).arg(key).arg(letters.size()).arg(-1)))
           .map(letters.size());
     });
@@ -133,7 +136,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
   @Override
   public Future<Void> dropSubscription(String subscriptionId) {
-    return redis.run(dropScript, List.of(DUE), List.of(subscriptionId)).mapEmpty();
+    return redis.run(dropScript, List.of(READY), List.of(subscriptionId)).mapEmpty();
   }
 
   @Override
@@ -152,7 +155,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
   @Override
   public Future<Integer> pending() {
-    return redis.send(Request.cmd(Command.ZCARD).arg(DUE)).map(Response::toInteger);
+    return redis.run(pendingScript, List.of(READY), List.of()).map(Response::toInteger);
   }
 
   private static String dlq(String subscriptionId) {
