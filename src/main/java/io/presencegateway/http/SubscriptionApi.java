@@ -223,7 +223,11 @@ public final class SubscriptionApi implements RouteMount {
         }));
   }
 
-  /** {@code {"deadLetters": true}} queues the dead letters again; {@code {"since": "<ISO time>"}} the events since then. */
+  /**
+   * {@code {"deadLetters": true}} queues the dead letters again, except those a newer state of each of
+   * their people has superseded ({@code skipped}); {@code {"since": "<ISO time>"}} the events since then
+   * (an event older than a state already delivered is superseded when its turn comes).
+   */
   private Future<JsonObject> replay(RoutingContext ctx) {
     JsonObject body = body(ctx);
     boolean dead = body.containsKey("deadLetters") && bool(body.getValue("deadLetters"), "deadLetters");
@@ -236,9 +240,12 @@ public final class SubscriptionApi implements RouteMount {
       if (!s.enabled()) {
         return Future.failedFuture(new ApiError(409, "disabled", "subscription is disabled; enable it first"));
       }
-      Future<Integer> queued = dead ? deliveries().replayDeadLetters(s.id(), System.currentTimeMillis())
-          : replaySince(s, new EventId(Math.max(0, sinceMs - 1), Long.MAX_VALUE).toString(), 0, 0);
-      return queued.map(n -> new JsonObject().put("queued", n));
+      if (dead) {
+        return deliveries().replayDeadLetters(s.id(), System.currentTimeMillis())
+            .map(r -> new JsonObject().put("queued", r.queued()).put("skipped", r.skipped()));
+      }
+      return replaySince(s, new EventId(Math.max(0, sinceMs - 1), Long.MAX_VALUE).toString(), 0, 0)
+          .map(n -> new JsonObject().put("queued", n));
     });
   }
 

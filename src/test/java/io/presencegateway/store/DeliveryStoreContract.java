@@ -141,7 +141,7 @@ abstract class DeliveryStoreContract {
     assertThat(dead.get(0).getString("eventId")).isEqualTo("100-0");
     assertThat(dead.get(0).getString("reason")).isEqualTo("HTTP 500");
 
-    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(1);
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(new DeliveryStore.Replay(1, 0));
     assertThat(result(store.deadLetters(SUB, 10))).isEmpty();
     List<DeliveryStore.Claim> again = claim(now());
     assertThat(again).hasSize(1);
@@ -150,13 +150,13 @@ abstract class DeliveryStoreContract {
   }
 
   @Test
-  void theNewestStateRecordGoesWithItsJobSoNothingIsLeftBehind() {
+  void aNewerEventIsLiveAfterTheNewestStateWasDelivered() {
     result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
     result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
     DeliveryStore.Claim newest = claim(now()).get(0);
     result(store.complete(newest));
     assertThat(result(store.pending())).isZero();
-    // a fresh event for the same person is live again (the record was trimmed, not stuck on 200-0)
+    // the mark stays on 200-0 after delivery; a newer event for the same person passes it
     result(store.enqueue(List.of(job(SUB, "300-0", "p1"))));
     assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("300-0");
   }
@@ -252,6 +252,51 @@ abstract class DeliveryStoreContract {
     result(store.enqueue(List.of(job("sub_zz", "300-0", "p1"))));
     assertThat(result(store.claim(now(), 10, LEASE, 4, Map.of())))
         .extracting(c -> c.job().subscriptionId()).containsExactly("sub_zz");
+  }
+
+  // ---- latest state wins across dead letters and replays ----
+
+  @Test
+  void aReplayedDeadLetterIsNeverDeliveredAfterANewerState() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    result(store.deadLetter(claim(now()).get(0), "HTTP 500", now()));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(new DeliveryStore.Replay(0, 1));
+    assertThat(claim(now())).as("event 100 is older than the delivered 200").isEmpty();
+    assertThat(result(store.pending())).isZero();
+    assertThat(result(store.deadLetters(SUB, 10))).as("a superseded letter is used up").isEmpty();
+  }
+
+  @Test
+  void aReplayedDeadLetterKeepsOnlyThePeopleWithoutANewerState() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1", "p2"))));
+    result(store.deadLetter(claim(now()).get(0), "HTTP 500", now()));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(new DeliveryStore.Replay(1, 0));
+    List<DeliveryStore.Claim> again = claim(now());
+    assertThat(again).extracting(c -> c.job().eventId()).containsExactly("100-0");
+    assertThat(again.get(0).livePersonKeys()).containsExactly("p2");
+  }
+
+  @Test
+  void anOlderEventQueuedAfterANewerOneWasDeliveredIsSuperseded() {
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1")))); // e.g. a replay since a time
+    assertThat(claim(now())).isEmpty();
+  }
+
+  @Test
+  void droppingASubscriptionForgetsItsNewestStates() {
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+    result(store.dropSubscription(SUB));
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1")))); // a new subscription reusing nothing of the old
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("100-0");
   }
 
   static Set<String> ids(List<DeliveryStore.Claim> claims) {

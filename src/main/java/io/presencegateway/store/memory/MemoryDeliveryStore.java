@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The delivery queue in process memory, with the same rules and the same shape as the Redis one
- * (see {@link DeliveryStore}, {@link SubscriptionQueues}) but not durable. Every method is
+ * (see {@link DeliveryStore}, {@link SubscriptionQueues}, {@link NewestEvents}) but not durable. Every method is
  * synchronized: lanes of several contexts and the API use it.
  */
 public final class MemoryDeliveryStore implements DeliveryStore {
@@ -33,8 +33,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
 
   private final Map<String, QueuedDelivery> jobs = new HashMap<>();
   private final SubscriptionQueues queues = new SubscriptionQueues();
-  /** subscription → person key → newest event id with a job. */
-  private final Map<String, Map<String, EventId>> latest = new HashMap<>();
+  private final NewestEvents newest = new NewestEvents();
   /** "subscription|person" → the claim holding that person. */
   private final Map<String, Hold> busy = new HashMap<>();
   private final Map<String, LinkedHashMap<String, JsonObject>> dead = new HashMap<>();
@@ -43,6 +42,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized Future<Void> enqueue(List<QueuedDelivery> newJobs) {
     long now = System.currentTimeMillis();
+    newest.expire(now, queues::hasJobs);
     for (QueuedDelivery job : newJobs) {
       if (!jobs.containsKey(job.id())) {
         add(job, now);
@@ -54,9 +54,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   private void add(QueuedDelivery job, long nowMs) {
     jobs.put(job.id(), job);
     queues.schedule(job.subscriptionId(), job.id(), nowMs);
-    EventId id = EventId.parse(job.eventId()).orElseThrow();
-    Map<String, EventId> people = latest.computeIfAbsent(job.subscriptionId(), k -> new HashMap<>());
-    job.personKeys().forEach(p -> people.merge(p, id, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+    newest.raise(job.subscriptionId(), job.personKeys(), EventId.parse(job.eventId()).orElseThrow(), nowMs);
   }
 
   /**
@@ -116,7 +114,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     QueuedDelivery job = jobs.get(jobId);
     Set<String> live = live(job);
     if (live.isEmpty()) {
-      remove(job); // every person in it has a newer state queued: superseded
+      remove(job); // every person in it has a newer state queued or delivered: superseded
       return java.util.Optional.empty();
     }
     for (String p : live) {
@@ -134,9 +132,8 @@ public final class MemoryDeliveryStore implements DeliveryStore {
 
   private Set<String> live(QueuedDelivery job) {
     EventId id = EventId.parse(job.eventId()).orElseThrow();
-    Map<String, EventId> people = latest.getOrDefault(job.subscriptionId(), Map.of());
     Set<String> live = new HashSet<>();
-    job.personKeys().stream().filter(p -> id.equals(people.get(p))).forEach(live::add);
+    job.personKeys().stream().filter(p -> newest.isNewest(job.subscriptionId(), p, id)).forEach(live::add);
     return live;
   }
 
@@ -149,6 +146,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized Future<Void> retry(Claim claim, long dueAtMs) {
     release(claim);
+    newest.touch(claim.job().subscriptionId(), System.currentTimeMillis());
     if (jobs.containsKey(claim.job().id())) {
       queues.schedule(claim.job().subscriptionId(), claim.job().id(), dueAtMs);
     }
@@ -176,21 +174,16 @@ public final class MemoryDeliveryStore implements DeliveryStore {
         .put("attempts", job.attempts()).put("reason", reason).put("deadAtMs", nowMs);
   }
 
-  /** The job ends: it goes, its people are released, and their newest-state record goes with it. */
+  /**
+   * The job ends: it goes and its people are released. The newest-event marks stay: an older event
+   * queued later (a replay) must still find that a newer state was delivered.
+   */
   private void finish(Claim claim) {
     release(claim);
-    QueuedDelivery job = claim.job();
-    Map<String, EventId> people = latest.get(job.subscriptionId());
-    EventId id = EventId.parse(job.eventId()).orElseThrow();
-    if (people != null) {
-      claim.livePersonKeys().forEach(p -> people.remove(p, id));
-      if (people.isEmpty()) {
-        latest.remove(job.subscriptionId());
-      }
-    }
-    QueuedDelivery queued = jobs.get(job.id());
-    if (queued != null) {
-      remove(queued);
+    newest.touch(claim.job().subscriptionId(), System.currentTimeMillis());
+    QueuedDelivery job = jobs.get(claim.job().id());
+    if (job != null) {
+      remove(job);
     }
   }
 
@@ -212,25 +205,29 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   }
 
   @Override
-  public synchronized Future<Integer> replayDeadLetters(String subscriptionId, long nowMs) {
+  public synchronized Future<Replay> replayDeadLetters(String subscriptionId, long nowMs) {
     LinkedHashMap<String, JsonObject> letters = dead.remove(subscriptionId);
     if (letters == null) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(new Replay(0, 0));
     }
+    int queued = 0;
     for (JsonObject d : letters.values()) {
       List<String> keys = d.getJsonArray("keys").stream().map(String::valueOf).toList();
       QueuedDelivery job = QueuedDelivery.fresh(subscriptionId, d.getString("eventId"), keys, d.getString("payload"));
-      if (!jobs.containsKey(job.id())) {
+      if (jobs.containsKey(job.id())) {
+        queued++;
+      } else if (newest.mayReplay(subscriptionId, keys, EventId.parse(job.eventId()).orElseThrow(), nowMs)) {
         add(job, nowMs);
+        queued++;
       }
     }
-    return Future.succeededFuture(letters.size());
+    return Future.succeededFuture(new Replay(queued, letters.size() - queued));
   }
 
   @Override
   public synchronized Future<Void> dropSubscription(String subscriptionId) {
     queues.drop(subscriptionId).forEach(jobs::remove);
-    latest.remove(subscriptionId);
+    newest.drop(subscriptionId);
     busy.keySet().removeIf(k -> k.startsWith(subscriptionId + "|"));
     dead.remove(subscriptionId);
     attemptLog.remove(subscriptionId);
