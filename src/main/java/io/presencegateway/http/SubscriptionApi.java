@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -118,27 +119,46 @@ public final class SubscriptionApi implements RouteMount {
         .orElseGet(() -> Future.failedFuture(ApiError.notFound("no subscription '" + id + "'"))));
   }
 
-  /** Partial: only the fields given change. Re-enabling clears the failure run and the reason. */
+  /**
+   * Partial: only the fields given change. Re-enabling clears the failure run and the reason. The
+   * edit is applied with a compare-and-set on the subscription as stored when it is written, so
+   * delivery bookkeeping written meanwhile (failure run, auto-disable) is kept, and a subscription
+   * deleted meanwhile is answered 404, not written back.
+   */
   private Future<JsonObject> update(RoutingContext ctx) {
     JsonObject body = body(ctx);
     checkFields(body);
     if (body.containsKey("secret")) {
       throw ApiError.badRequest("the secret is changed with POST " + BASE + "/{id}/rotate-secret");
     }
-    return mutable(ctx).compose(s -> {
-      URI url = body.containsKey("targetUrl") ? targetUrl(body.getValue("targetUrl")) : URI.create(s.targetUrl());
-      List<String> ids = body.containsKey("ids") ? strings(body, "ids") : s.ids();
-      List<String> statuses = body.containsKey("statuses") ? strings(body, "statuses") : s.statuses();
-      filter(ids, statuses);
-      String description = body.containsKey("description") ? description(body.getValue("description")) : s.description();
-      boolean enabled = body.containsKey("enabled") ? bool(body.getValue("enabled"), "enabled") : s.enabled();
-      boolean reEnabled = enabled && !s.enabled();
-      Subscription updated = new Subscription(s.id(), url.toString(), s.secret(), s.previousSecret(), s.previousSecretUntilMs(),
-          ids, statuses, description, enabled, enabled ? null : (s.enabled() ? "disabled through the API" : s.disabledReason()),
-          s.createdAtMs(), reEnabled ? 0 : s.failingSinceMs());
-      Future<Void> check = body.containsKey("targetUrl") ? checkTarget(url) : Future.succeededFuture();
-      return check.compose(v -> subscriptions().put(updated)).map(v -> view(updated));
+    return mutable(ctx).compose(found -> {
+      URI url = body.containsKey("targetUrl") ? targetUrl(body.getValue("targetUrl")) : null;
+      List<String> ids = body.containsKey("ids") ? strings(body, "ids") : null;
+      List<String> statuses = body.containsKey("statuses") ? strings(body, "statuses") : null;
+      filter(ids == null ? List.of() : ids, statuses == null ? List.of() : statuses);
+      String description = body.containsKey("description") ? description(body.getValue("description")) : null;
+      Boolean enabled = body.containsKey("enabled") ? bool(body.getValue("enabled"), "enabled") : null;
+      Future<Void> check = url != null ? checkTarget(url) : Future.succeededFuture();
+      return check.compose(v -> subscriptions().update(found.id(), s -> new Subscription(s.id(),
+              url != null ? url.toString() : s.targetUrl(), s.secret(), s.previousSecret(), s.previousSecretUntilMs(),
+              ids != null ? ids : s.ids(), statuses != null ? statuses : s.statuses(),
+              body.containsKey("description") ? description : s.description(),
+              enabled != null ? enabled : s.enabled(), disabledReason(s, enabled), s.createdAtMs(),
+              enabled != null && enabled && !s.enabled() ? 0 : s.failingSinceMs())))
+          .compose(updated -> stillThere(found.id(), updated)).map(this::view);
     });
+  }
+
+  private static String disabledReason(Subscription s, Boolean enabled) {
+    if (enabled == null) {
+      return s.disabledReason();
+    }
+    return enabled ? null : (s.enabled() ? "disabled through the API" : s.disabledReason());
+  }
+
+  /** The result of an update, or 404 when the subscription was deleted before it could be written. */
+  private static Future<Subscription> stillThere(String id, Optional<Subscription> updated) {
+    return updated.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(ApiError.notFound("no subscription '" + id + "'")));
   }
 
   private void delete(RoutingContext ctx) {
@@ -191,10 +211,9 @@ public final class SubscriptionApi implements RouteMount {
     String secret = body.getValue("secret") == null ? WebhookSigner.generateSecret() : secret(body.getValue("secret"));
     long overlap = longField(body, "overlapSeconds", DEFAULT_OVERLAP_S, 0, MAX_OVERLAP_S);
     long until = System.currentTimeMillis() + overlap * 1000;
-    return mutable(ctx).compose(s -> {
-      Subscription rotated = s.rotated(secret, until);
-      return subscriptions().put(rotated).map(v -> view(rotated).put("secret", secret));
-    });
+    return mutable(ctx).compose(found -> subscriptions().update(found.id(), s -> s.rotated(secret, until))
+        .compose(rotated -> stillThere(found.id(), rotated))
+        .map(rotated -> view(rotated).put("secret", secret)));
   }
 
   /** One signed POST now, made by this instance's webhook verticle; the answer is its outcome. */
@@ -223,7 +242,11 @@ public final class SubscriptionApi implements RouteMount {
         }));
   }
 
-  /** {@code {"deadLetters": true}} queues the dead letters again; {@code {"since": "<ISO time>"}} the events since then. */
+  /**
+   * {@code {"deadLetters": true}} queues the dead letters again, except those a newer state of each of
+   * their people has superseded ({@code skipped}); {@code {"since": "<ISO time>"}} the events since then
+   * (an event older than a state already delivered is superseded when its turn comes).
+   */
   private Future<JsonObject> replay(RoutingContext ctx) {
     JsonObject body = body(ctx);
     boolean dead = body.containsKey("deadLetters") && bool(body.getValue("deadLetters"), "deadLetters");
@@ -236,9 +259,12 @@ public final class SubscriptionApi implements RouteMount {
       if (!s.enabled()) {
         return Future.failedFuture(new ApiError(409, "disabled", "subscription is disabled; enable it first"));
       }
-      Future<Integer> queued = dead ? deliveries().replayDeadLetters(s.id(), System.currentTimeMillis())
-          : replaySince(s, new EventId(Math.max(0, sinceMs - 1), Long.MAX_VALUE).toString(), 0, 0);
-      return queued.map(n -> new JsonObject().put("queued", n));
+      if (dead) {
+        return deliveries().replayDeadLetters(s.id(), System.currentTimeMillis())
+            .map(r -> new JsonObject().put("queued", r.queued()).put("skipped", r.skipped()));
+      }
+      return replaySince(s, new EventId(Math.max(0, sinceMs - 1), Long.MAX_VALUE).toString(), 0, 0)
+          .map(n -> new JsonObject().put("queued", n));
     });
   }
 

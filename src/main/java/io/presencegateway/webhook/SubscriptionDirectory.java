@@ -17,7 +17,16 @@ import java.util.Map;
  * their on/off and failure run kept in this process) and the stored API subscriptions (read fresh
  * for every batch, so a rotation, an update or a delete made on any instance applies to the next
  * attempt). Also applies the two switch-off rules: {@code 410 Gone}, and failing without a single
- * success for {@code disableAfter}. Used on the webhook verticle's context only.
+ * success for {@code disableAfter}. Its writes to a stored subscription change only the delivery
+ * fields, with {@link SubscriptionStore#update} (compare-and-set on the fresh record), so an API edit
+ * made meanwhile on any instance stays and a subscription deleted meanwhile stays deleted. Used on the
+ * webhook verticle's context only.
+ *
+ * <p>The static receivers' state stays in this process on purpose: they are configuration, the API
+ * refuses to change them, so a restart (after fixing the receiver or its URL) is how an operator
+ * switches one back on. Kept in the store, a 410 would switch it off for good with no way back, and
+ * {@code static-N} names a position in the configuration, not a receiver. The cost: with several
+ * instances each one learns a 410 or a long failure run by itself.
  */
 final class SubscriptionDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(SubscriptionDirectory.class);
@@ -63,36 +72,47 @@ final class SubscriptionDirectory {
     if (t.subscription().failingSinceMs() == 0) {
       return Future.succeededFuture(); // the common case costs no write
     }
-    return update(t.id(), s -> s.withFailingSince(0));
+    return store.update(t.id(), s -> s.withFailingSince(0)).mapEmpty();
   }
 
   /** A delivery failed: starts the failure run, or switches the target off when it has lasted too long. */
   Future<Void> failed(Target t, long nowMs) {
-    long since = t.builtIn() ? staticFailingSince.getOrDefault(t.id(), 0L) : t.subscription().failingSinceMs();
-    if (since == 0) {
-      if (t.builtIn()) {
-        staticFailingSince.put(t.id(), nowMs);
-        return Future.succeededFuture();
-      }
-      return update(t.id(), s -> s.failingSinceMs() == 0 ? s.withFailingSince(nowMs) : s);
+    if (t.builtIn()) {
+      Long since = staticFailingSince.putIfAbsent(t.id(), nowMs);
+      return since != null && nowMs - since >= disableAfter.toMillis() ? disable(t, failingSince(since)) : Future.succeededFuture();
     }
-    if (nowMs - since >= disableAfter.toMillis()) {
-      return disable(t, "failing without a success since " + java.time.Instant.ofEpochMilli(since));
+    long seen = t.subscription().failingSinceMs();
+    if (seen != 0 && nowMs - seen < disableAfter.toMillis()) {
+      return Future.succeededFuture(); // a run is on and not too long yet: no write
     }
-    return Future.succeededFuture();
+    // decided on the record as stored now: an API re-enable or update in between is not undone
+    return store.update(t.id(), s -> s.failingSinceMs() == 0 ? s.withFailingSince(nowMs)
+            : s.enabled() && nowMs - s.failingSinceMs() >= disableAfter.toMillis() ? s.disabled(failingSince(s.failingSinceMs()))
+            : s)
+        .map(after -> {
+          after.filter(s -> !s.enabled() && failingSince(s.failingSinceMs()).equals(s.disabledReason()))
+              .ifPresent(s -> logDisabled(t, s.disabledReason()));
+          return null;
+        });
+  }
+
+  private static String failingSince(long sinceMs) {
+    return "failing without a success since " + java.time.Instant.ofEpochMilli(sinceMs);
   }
 
   Future<Void> disable(Target t, String reason) {
-    LOG.error("Webhook receiver {} ({}) is disabled: {}", t.id(), t.receiver().host(), reason);
     if (t.builtIn()) {
+      logDisabled(t, reason);
       staticDisabled.put(t.id(), reason);
       return Future.succeededFuture();
     }
-    return update(t.id(), s -> s.disabled(reason));
+    return store.update(t.id(), s -> s.enabled() ? s.disabled(reason) : s).map(after -> {
+      after.filter(s -> reason.equals(s.disabledReason())).ifPresent(s -> logDisabled(t, reason));
+      return null;
+    });
   }
 
-  /** Read, change, write: a change made through the API in between is kept (only this field moves). */
-  private Future<Void> update(String id, java.util.function.UnaryOperator<Subscription> change) {
-    return store.get(id).compose(found -> found.isEmpty() ? Future.succeededFuture() : store.put(change.apply(found.get())));
+  private static void logDisabled(Target t, String reason) {
+    LOG.error("Webhook receiver {} ({}) is disabled: {}", t.id(), t.receiver().host(), reason);
   }
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,7 +141,7 @@ abstract class DeliveryStoreContract {
     assertThat(dead.get(0).getString("eventId")).isEqualTo("100-0");
     assertThat(dead.get(0).getString("reason")).isEqualTo("HTTP 500");
 
-    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(1);
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(new DeliveryStore.Replay(1, 0));
     assertThat(result(store.deadLetters(SUB, 10))).isEmpty();
     List<DeliveryStore.Claim> again = claim(now());
     assertThat(again).hasSize(1);
@@ -149,13 +150,13 @@ abstract class DeliveryStoreContract {
   }
 
   @Test
-  void theNewestStateRecordGoesWithItsJobSoNothingIsLeftBehind() {
+  void aNewerEventIsLiveAfterTheNewestStateWasDelivered() {
     result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
     result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
     DeliveryStore.Claim newest = claim(now()).get(0);
     result(store.complete(newest));
     assertThat(result(store.pending())).isZero();
-    // a fresh event for the same person is live again (the record was trimmed, not stuck on 200-0)
+    // the mark stays on 200-0 after delivery; a newer event for the same person passes it
     result(store.enqueue(List.of(job(SUB, "300-0", "p1"))));
     assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("300-0");
   }
@@ -175,6 +176,127 @@ abstract class DeliveryStoreContract {
       result(store.recordAttempt(SUB, new JsonObject().put("n", i)));
     }
     assertThat(result(store.attempts(SUB, 2))).extracting(j -> j.getInteger("n")).containsExactly(2, 1);
+  }
+
+  // ---- isolation: one subscription's backlog never hides another's jobs ----
+
+  private static List<QueuedDelivery> backlog(String sub, int jobs, boolean samePerson) {
+    List<QueuedDelivery> out = new ArrayList<>();
+    for (int i = 0; i < jobs; i++) {
+      out.add(job(sub, (1_000 + i) + "-0", samePerson ? "p" : "p" + i));
+    }
+    return out;
+  }
+
+  @Test
+  void aSubscriptionAtItsLimitWithAHugeBacklogDoesNotStarveAnother() {
+    result(store.enqueue(backlog("sub_hang", 1_200, false)));
+    result(store.enqueue(List.of(job("sub_ok", "9000-0", "p1"))));
+    List<DeliveryStore.Claim> claims = result(store.claim(now(), 10, LEASE, 4, Map.of("sub_hang", 4)));
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).containsExactly("sub_ok");
+  }
+
+  @Test
+  void aHugeBacklogGetsItsFreeSlotsAndTheOtherSubscriptionsStillGetTheirs() {
+    result(store.enqueue(backlog("sub_hang", 1_200, false)));
+    result(store.enqueue(List.of(job("sub_ok", "9000-0", "p1"))));
+    List<DeliveryStore.Claim> claims = result(store.claim(now(), 10, LEASE, 4, Map.of()));
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).containsOnly("sub_hang", "sub_ok")
+        .filteredOn("sub_hang"::equals).hasSize(4);
+    assertThat(claims).extracting(c -> c.job().subscriptionId()).contains("sub_ok");
+  }
+
+  @Test
+  void aBacklogOfSupersededJobsNeitherStarvesOthersNorStays() {
+    result(store.enqueue(backlog("sub_x", 1_200, true))); // one person: only the newest job is live
+    result(store.enqueue(List.of(job("sub_ok", "9000-0", "p1"))));
+    assertThat(result(store.claim(now(), 10, LEASE, 4, Map.of("sub_x", 4))))
+        .extracting(c -> c.job().subscriptionId()).containsExactly("sub_ok");
+
+    List<String> claimed = new ArrayList<>();
+    long t = now();
+    for (int round = 1; round <= 50 && claimed.isEmpty(); round++) { // each claim cleans a bounded part
+      result(store.claim(t + round, 10, LEASE, 4, Map.of("sub_ok", 1))).forEach(c -> claimed.add(c.job().eventId()));
+    }
+    assertThat(claimed).containsExactly("2199-0");
+    assertThat(result(store.pending())).as("superseded jobs are gone").isEqualTo(2);
+  }
+
+  @Test
+  void manySubscriptionsAllAtTheirLimitDoNotStarveAnother() {
+    for (int s = 0; s < 300; s++) {
+      result(store.enqueue(backlog("sub_" + s, 5, false)));
+    }
+    result(store.enqueue(List.of(job("sub_zz", "9000-0", "p1"))));
+    Map<String, Integer> inFlight = new java.util.HashMap<>();
+    for (int s = 0; s < 300; s++) {
+      inFlight.put("sub_" + s, 4);
+    }
+    assertThat(result(store.claim(now(), 10, LEASE, 4, inFlight)))
+        .extracting(c -> c.job().subscriptionId()).containsExactly("sub_zz");
+  }
+
+  @Test
+  void manySubscriptionsWaitingForAPersonOnTheWireDoNotHideAnother() {
+    List<QueuedDelivery> onTheWire = new ArrayList<>();
+    for (int s = 0; s < 150; s++) {
+      onTheWire.add(job("sub_" + s, "100-0", "p"));
+    }
+    result(store.enqueue(onTheWire));
+    assertThat(result(store.claim(now(), 200, LEASE, 4, Map.of()))).hasSize(150); // another instance holds them
+    List<QueuedDelivery> waiting = new ArrayList<>();
+    for (int s = 0; s < 150; s++) {
+      waiting.add(job("sub_" + s, "200-0", "p")); // newer state of the held person: waits for the attempt
+    }
+    result(store.enqueue(waiting));
+    result(store.enqueue(List.of(job("sub_zz", "300-0", "p1"))));
+    assertThat(result(store.claim(now(), 10, LEASE, 4, Map.of())))
+        .extracting(c -> c.job().subscriptionId()).containsExactly("sub_zz");
+  }
+
+  // ---- latest state wins across dead letters and replays ----
+
+  @Test
+  void aReplayedDeadLetterIsNeverDeliveredAfterANewerState() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    result(store.deadLetter(claim(now()).get(0), "HTTP 500", now()));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(new DeliveryStore.Replay(0, 1));
+    assertThat(claim(now())).as("event 100 is older than the delivered 200").isEmpty();
+    assertThat(result(store.pending())).isZero();
+    assertThat(result(store.deadLetters(SUB, 10))).as("a superseded letter is used up").isEmpty();
+  }
+
+  @Test
+  void aReplayedDeadLetterKeepsOnlyThePeopleWithoutANewerState() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1", "p2"))));
+    result(store.deadLetter(claim(now()).get(0), "HTTP 500", now()));
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+
+    assertThat(result(store.replayDeadLetters(SUB, now()))).isEqualTo(new DeliveryStore.Replay(1, 0));
+    List<DeliveryStore.Claim> again = claim(now());
+    assertThat(again).extracting(c -> c.job().eventId()).containsExactly("100-0");
+    assertThat(again.get(0).livePersonKeys()).containsExactly("p2");
+  }
+
+  @Test
+  void anOlderEventQueuedAfterANewerOneWasDeliveredIsSuperseded() {
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1")))); // e.g. a replay since a time
+    assertThat(claim(now())).isEmpty();
+  }
+
+  @Test
+  void droppingASubscriptionForgetsItsNewestStates() {
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.complete(claim(now()).get(0)));
+    result(store.dropSubscription(SUB));
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1")))); // a new subscription reusing nothing of the old
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("100-0");
   }
 
   static Set<String> ids(List<DeliveryStore.Claim> claims) {

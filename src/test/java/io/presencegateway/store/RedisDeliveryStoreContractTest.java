@@ -4,6 +4,9 @@ import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.store.redis.RedisWebhookStores;
 import io.presencegateway.testsupport.TestRedis;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -41,6 +44,26 @@ class RedisDeliveryStoreContractTest extends DeliveryStoreContract {
     java.util.Set<String> byB = ids(result(b));
     assertThat(byA.size() + byB.size()).isEqualTo(40); // each instance has its own 4 slots per subscription
     assertThat(byA).doesNotContainAnyElementsOf(byB);
+  }
+
+  @Test
+  void newestStateMarksExpireAndAnOldDeadLetterWithoutOneIsNotReplayed() {
+    Redis admin = Redis.createClient(vertx, TestRedis.get().url());
+    String marks = "{pg}:latest:" + SUB;
+    String recent = System.currentTimeMillis() + "-0";
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"), job(SUB, recent, "p2"))));
+    for (DeliveryStore.Claim c : result(store.claim(System.currentTimeMillis(), 10, LEASE, 4, Map.of()))) {
+      result(store.deadLetter(c, "HTTP 500", System.currentTimeMillis()));
+    }
+    long ttl = result(admin.send(Request.cmd(Command.PTTL).arg(marks))).toLong();
+    assertThat(ttl).isPositive().isLessThanOrEqualTo(DeliveryStore.MARK_TTL.toMillis());
+
+    result(admin.send(Request.cmd(Command.DEL).arg(marks))); // as when the subscription was idle past the TTL
+    // 100-0 (1970) could have been overtaken by a delivery whose mark is gone: skipped; the recent one is not
+    assertThat(result(store.replayDeadLetters(SUB, System.currentTimeMillis()))).isEqualTo(new DeliveryStore.Replay(1, 1));
+    assertThat(result(store.claim(System.currentTimeMillis(), 10, LEASE, 4, Map.of())))
+        .extracting(c -> c.job().eventId()).containsExactly(recent);
+    admin.close();
   }
 
   @Test

@@ -206,6 +206,34 @@ class SubscriptionApiTest {
   }
 
   @Test
+  void aDeadLetterOlderThanADeliveredStateIsSkippedByTheReplay(Vertx vertx) throws Exception {
+    FakeReceiver rx = await(FakeReceiver.start(vertx));
+    rx.answer((req, r, i) -> req.response().setStatusCode(i < 3 ? 500 : 200).end());
+    Api api = start(vertx, config(new JsonArray()));
+    String id = api.call("POST", "/v1/subscriptions", new JsonObject().put("targetUrl", rx.url()))
+        .bodyAsJsonObject().getString("id");
+    String p = person();
+    emit(api.store(), state(p, "meeting", ""));
+    io.presencegateway.testsupport.Await.until("dead letter", java.time.Duration.ofSeconds(5), () -> {
+      try {
+        return api.call("GET", "/v1/subscriptions/" + id + "/deliveries", null).bodyAsJsonObject()
+            .getJsonArray("deadLetters").size() == 1;
+      } catch (Exception ex) {
+        return false;
+      }
+    });
+    PresenceEvent newer = emit(api.store(), state(p, "active", ""));
+    until(vertx, 5_000, "the newer state delivered", () -> rx.received.size() == 4);
+    assertThat(rx.received.get(3).id()).isEqualTo(newer.id());
+
+    var replay = api.call("POST", "/v1/subscriptions/" + id + "/replay", new JsonObject().put("deadLetters", true));
+    assertThat(replay.statusCode()).isEqualTo(202);
+    assertThat(replay.bodyAsJsonObject()).isEqualTo(new JsonObject().put("queued", 0).put("skipped", 1));
+    assertThat(api.call("GET", "/v1/subscriptions/" + id + "/deliveries", null).bodyAsJsonObject()
+        .getJsonArray("deadLetters")).isEmpty();
+  }
+
+  @Test
   void staticReceiversAreReadOnlyBuiltInSubscriptions(Vertx vertx) throws Exception {
     FakeReceiver rx = await(FakeReceiver.start(vertx));
     Api api = start(vertx, config(new JsonArray().add(receiver(rx.url(), WebhookSigner.generateSecret()))));

@@ -16,34 +16,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * The delivery queue in process memory, with the same rules as the Redis one (see
- * {@link DeliveryStore}) but not durable. Every method is synchronized: lanes of several contexts
- * and the API use it.
+ * The delivery queue in process memory, with the same rules and the same shape as the Redis one
+ * (see {@link DeliveryStore}, {@link SubscriptionQueues}, {@link NewestEvents}) but not durable. Every method is
+ * synchronized: lanes of several contexts and the API use it.
  */
 public final class MemoryDeliveryStore implements DeliveryStore {
-  /** Due jobs looked at by one claim, so a claim stays cheap behind a backlog of a busy subscription. */
+  /** Jobs one claim looks at, per subscription and in all: a claim stays cheap behind any backlog. */
+  static final int CLAIM_SCAN_PER_SUBSCRIPTION = 100;
   static final int CLAIM_SCAN = 1000;
   static final int ATTEMPT_LOG = 100;
   static final int MAX_DEAD_LETTERS = 10_000;
 
-  private record Due(long atMs, String id) implements Comparable<Due> {
-    @Override
-    public int compareTo(Due o) {
-      int c = Long.compare(atMs, o.atMs);
-      return c != 0 ? c : id.compareTo(o.id);
-    }
-  }
-
   private record Hold(long untilMs, String jobId) { }
 
   private final Map<String, QueuedDelivery> jobs = new HashMap<>();
-  private final Map<String, Due> dueOf = new HashMap<>();
-  private final TreeSet<Due> due = new TreeSet<>();
-  /** subscription → person key → newest event id with a job. */
-  private final Map<String, Map<String, EventId>> latest = new HashMap<>();
+  private final SubscriptionQueues queues = new SubscriptionQueues();
+  private final NewestEvents newest = new NewestEvents();
   /** "subscription|person" → the claim holding that person. */
   private final Map<String, Hold> busy = new HashMap<>();
   private final Map<String, LinkedHashMap<String, JsonObject>> dead = new HashMap<>();
@@ -52,6 +42,7 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized Future<Void> enqueue(List<QueuedDelivery> newJobs) {
     long now = System.currentTimeMillis();
+    newest.expire(now, queues::hasJobs);
     for (QueuedDelivery job : newJobs) {
       if (!jobs.containsKey(job.id())) {
         add(job, now);
@@ -60,55 +51,70 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     return Future.succeededFuture();
   }
 
-  private void add(QueuedDelivery job, long dueAtMs) {
+  private void add(QueuedDelivery job, long nowMs) {
     jobs.put(job.id(), job);
-    schedule(job.id(), dueAtMs);
-    EventId id = EventId.parse(job.eventId()).orElseThrow();
-    Map<String, EventId> people = latest.computeIfAbsent(job.subscriptionId(), k -> new HashMap<>());
-    job.personKeys().forEach(p -> people.merge(p, id, (a, b) -> a.compareTo(b) >= 0 ? a : b));
+    queues.schedule(job.subscriptionId(), job.id(), nowMs);
+    newest.raise(job.subscriptionId(), job.personKeys(), EventId.parse(job.eventId()).orElseThrow(), nowMs);
   }
 
-  private void schedule(String jobId, long atMs) {
-    Due previous = dueOf.remove(jobId);
-    if (previous != null) {
-      due.remove(previous);
-    }
-    Due d = new Due(atMs, jobId);
-    dueOf.put(jobId, d);
-    due.add(d);
-  }
-
+  /**
+   * Walks the due subscriptions, oldest first, and takes from each at most its free slots; the rules
+   * (and the bounds) are those of delivery-claim.lua, step for step. New places in the ready set are
+   * written after the walk, so the walk sees every due subscription once.
+   */
   @Override
   public synchronized Future<List<Claim>> claim(long nowMs, int max, long leaseMs, int perSubscription,
                                                 Map<String, Integer> inFlight) {
     Map<String, Integer> taken = new HashMap<>(inFlight);
+    Map<String, Boolean> gaveNothing = new LinkedHashMap<>();
     List<Claim> out = new ArrayList<>();
-    List<Due> candidates = new ArrayList<>();
-    for (Due d : due) {
-      if (d.atMs() > nowMs || candidates.size() >= CLAIM_SCAN) {
+    int budget = CLAIM_SCAN;
+    SubscriptionQueues.Entry after = null;
+    while (out.size() < max && budget > 0) {
+      List<SubscriptionQueues.Entry> page = queues.ready(nowMs, after, 100);
+      if (page.isEmpty()) {
         break;
       }
-      candidates.add(d);
-    }
-    for (Due d : candidates) {
-      if (out.size() >= max) {
-        break;
+      after = page.get(page.size() - 1);
+      for (SubscriptionQueues.Entry e : page) {
+        if (out.size() >= max || budget <= 0) {
+          break;
+        }
+        int free = perSubscription - taken.getOrDefault(e.name(), 0);
+        if (free > 0) { // else at its limit: passed over without looking at its queue
+          int before = out.size();
+          budget = visit(e.name(), free, budget - 1, nowMs, leaseMs, max, out);
+          taken.merge(e.name(), out.size() - before, Integer::sum);
+          gaveNothing.put(e.name(), out.size() == before);
+        }
       }
-      QueuedDelivery job = jobs.get(d.id());
-      if (taken.getOrDefault(job.subscriptionId(), 0) < perSubscription) {
-        claimOne(job, nowMs, leaseMs).ifPresent(c -> {
-          out.add(c);
-          taken.merge(job.subscriptionId(), 1, Integer::sum);
-        });
-      }
     }
+    gaveNothing.forEach((sub, nothing) -> queues.looked(sub, nowMs, nothing));
     return Future.succeededFuture(out);
   }
 
-  private java.util.Optional<Claim> claimOne(QueuedDelivery job, long nowMs, long leaseMs) {
+  /** Claims up to {@code free} of the subscription's due jobs into {@code out}; returns the budget left. */
+  private int visit(String sub, int free, int budget, long nowMs, long leaseMs, int max, List<Claim> out) {
+    int got = 0;
+    for (String jobId : queues.due(sub, nowMs, Math.max(0, Math.min(CLAIM_SCAN_PER_SUBSCRIPTION, budget)))) {
+      if (got >= free || out.size() >= max || budget <= 0) {
+        break;
+      }
+      budget--;
+      java.util.Optional<Claim> c = claimOne(jobId, nowMs, leaseMs);
+      if (c.isPresent()) {
+        out.add(c.get());
+        got++;
+      }
+    }
+    return budget;
+  }
+
+  private java.util.Optional<Claim> claimOne(String jobId, long nowMs, long leaseMs) {
+    QueuedDelivery job = jobs.get(jobId);
     Set<String> live = live(job);
     if (live.isEmpty()) {
-      remove(job.id()); // every person in it has a newer state queued: superseded
+      remove(job); // every person in it has a newer state queued or delivered: superseded
       return java.util.Optional.empty();
     }
     for (String p : live) {
@@ -120,15 +126,14 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     live.forEach(p -> busy.put(job.subscriptionId() + "|" + p, new Hold(nowMs + leaseMs, job.id())));
     QueuedDelivery counted = withAttempts(job, job.attempts() + 1);
     jobs.put(job.id(), counted);
-    schedule(job.id(), nowMs + leaseMs);
+    queues.schedule(job.subscriptionId(), job.id(), nowMs + leaseMs);
     return java.util.Optional.of(new Claim(counted, live, counted.attempts()));
   }
 
   private Set<String> live(QueuedDelivery job) {
     EventId id = EventId.parse(job.eventId()).orElseThrow();
-    Map<String, EventId> people = latest.getOrDefault(job.subscriptionId(), Map.of());
     Set<String> live = new HashSet<>();
-    job.personKeys().stream().filter(p -> id.equals(people.get(p))).forEach(live::add);
+    job.personKeys().stream().filter(p -> newest.isNewest(job.subscriptionId(), p, id)).forEach(live::add);
     return live;
   }
 
@@ -141,8 +146,9 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   @Override
   public synchronized Future<Void> retry(Claim claim, long dueAtMs) {
     release(claim);
+    newest.touch(claim.job().subscriptionId(), System.currentTimeMillis());
     if (jobs.containsKey(claim.job().id())) {
-      schedule(claim.job().id(), dueAtMs);
+      queues.schedule(claim.job().subscriptionId(), claim.job().id(), dueAtMs);
     }
     return Future.succeededFuture();
   }
@@ -168,19 +174,17 @@ public final class MemoryDeliveryStore implements DeliveryStore {
         .put("attempts", job.attempts()).put("reason", reason).put("deadAtMs", nowMs);
   }
 
-  /** The job ends: it goes, its people are released, and their newest-state record goes with it. */
+  /**
+   * The job ends: it goes and its people are released. The newest-event marks stay: an older event
+   * queued later (a replay) must still find that a newer state was delivered.
+   */
   private void finish(Claim claim) {
     release(claim);
-    QueuedDelivery job = claim.job();
-    Map<String, EventId> people = latest.get(job.subscriptionId());
-    EventId id = EventId.parse(job.eventId()).orElseThrow();
-    if (people != null) {
-      claim.livePersonKeys().forEach(p -> people.remove(p, id));
-      if (people.isEmpty()) {
-        latest.remove(job.subscriptionId());
-      }
+    newest.touch(claim.job().subscriptionId(), System.currentTimeMillis());
+    QueuedDelivery job = jobs.get(claim.job().id());
+    if (job != null) {
+      remove(job);
     }
-    remove(job.id());
   }
 
   private void release(Claim claim) {
@@ -189,12 +193,9 @@ public final class MemoryDeliveryStore implements DeliveryStore {
         (k, h) -> h.jobId().equals(claim.job().id()) ? null : h));
   }
 
-  private void remove(String jobId) {
-    jobs.remove(jobId);
-    Due d = dueOf.remove(jobId);
-    if (d != null) {
-      due.remove(d);
-    }
+  private void remove(QueuedDelivery job) {
+    jobs.remove(job.id());
+    queues.remove(job.subscriptionId(), job.id());
   }
 
   @Override
@@ -204,26 +205,29 @@ public final class MemoryDeliveryStore implements DeliveryStore {
   }
 
   @Override
-  public synchronized Future<Integer> replayDeadLetters(String subscriptionId, long nowMs) {
+  public synchronized Future<Replay> replayDeadLetters(String subscriptionId, long nowMs) {
     LinkedHashMap<String, JsonObject> letters = dead.remove(subscriptionId);
     if (letters == null) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(new Replay(0, 0));
     }
+    int queued = 0;
     for (JsonObject d : letters.values()) {
       List<String> keys = d.getJsonArray("keys").stream().map(String::valueOf).toList();
       QueuedDelivery job = QueuedDelivery.fresh(subscriptionId, d.getString("eventId"), keys, d.getString("payload"));
-      if (!jobs.containsKey(job.id())) {
+      if (jobs.containsKey(job.id())) {
+        queued++;
+      } else if (newest.mayReplay(subscriptionId, keys, EventId.parse(job.eventId()).orElseThrow(), nowMs)) {
         add(job, nowMs);
+        queued++;
       }
     }
-    return Future.succeededFuture(letters.size());
+    return Future.succeededFuture(new Replay(queued, letters.size() - queued));
   }
 
   @Override
   public synchronized Future<Void> dropSubscription(String subscriptionId) {
-    String prefix = subscriptionId + "/";
-    new ArrayList<>(jobs.keySet()).stream().filter(id -> id.startsWith(prefix)).forEach(this::remove);
-    latest.remove(subscriptionId);
+    queues.drop(subscriptionId).forEach(jobs::remove);
+    newest.drop(subscriptionId);
     busy.keySet().removeIf(k -> k.startsWith(subscriptionId + "|"));
     dead.remove(subscriptionId);
     attemptLog.remove(subscriptionId);

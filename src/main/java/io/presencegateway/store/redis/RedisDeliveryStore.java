@@ -16,15 +16,20 @@ import java.util.Set;
 
 /**
  * The durable delivery queue (rules in {@link DeliveryStore}). Layout, all under the {@code {pg}}
- * hash tag: {@code {pg}:due} sorted set of job ids by due ms; {@code {pg}:job:<sub>/<event>} hash
- * (sub, event, keys, payload, attempts); {@code {pg}:latest:<sub>} hash person → newest queued event
- * id; {@code {pg}:busy:<sub>} hash person → {@code <until ms>|<job id>} of the claim holding it;
+ * hash tag: {@code {pg}:ready} sorted set of subscriptions with jobs, by when to look at them next;
+ * {@code {pg}:due:<sub>} sorted set of that subscription's job ids by due ms; {@code {pg}:job:<sub>/<event>}
+ * hash (sub, event, keys, payload, attempts); {@code {pg}:latest:<sub>} hash person → newest event id
+ * queued or delivered (the high-water mark, expiring {@link #MARK_TTL} after the last write);
+ * {@code {pg}:busy:<sub>} hash person → {@code <until ms>|<job id>} of the claim holding it;
  * {@code {pg}:dlq:<sub>} list of dead letters (JSON); {@code {pg}:attempts:<sub>} list of the newest
  * attempts (JSON). Each state change is one Lua script, so instances never see half a step.
  */
 public final class RedisDeliveryStore implements DeliveryStore {
-  static final String DUE = "{pg}:due";
+  static final String READY = "{pg}:ready";
+  /** Jobs one claim looks at, per subscription and in all: a claim stays cheap behind any backlog. */
+  static final int CLAIM_SCAN_PER_SUBSCRIPTION = 100;
   static final int CLAIM_SCAN = 1000;
+  static final String MARK_TTL_MS = Long.toString(MARK_TTL.toMillis());
   static final int ATTEMPT_LOG = 100;
   static final int MAX_DEAD_LETTERS = 10_000;
 
@@ -33,6 +38,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
   private final LuaScript claimScript = LuaScript.load("delivery-claim");
   private final LuaScript finishScript = LuaScript.load("delivery-finish");
   private final LuaScript dropScript = LuaScript.load("delivery-drop");
+  private final LuaScript pendingScript = LuaScript.load("delivery-pending");
 
   RedisDeliveryStore(RedisCommands redis) {
     this.redis = redis;
@@ -43,12 +49,11 @@ public final class RedisDeliveryStore implements DeliveryStore {
     if (jobs.isEmpty()) {
       return Future.succeededFuture();
     }
-    return redis.run(enqueueScript, List.of(DUE), enqueueArgs(jobs, System.currentTimeMillis())).mapEmpty();
+    return redis.run(enqueueScript, List.of(READY), enqueueArgs("new", jobs, System.currentTimeMillis())).mapEmpty();
   }
 
-  private static List<String> enqueueArgs(List<QueuedDelivery> jobs, long nowMs) {
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(nowMs));
+  private static List<String> enqueueArgs(String mode, List<QueuedDelivery> jobs, long nowMs) {
+    List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), mode, MARK_TTL_MS));
     for (QueuedDelivery j : jobs) {
       args.addAll(List.of(j.id(), j.subscriptionId(), j.eventId(), String.join(",", j.personKeys()), j.payload()));
     }
@@ -58,9 +63,9 @@ public final class RedisDeliveryStore implements DeliveryStore {
   @Override
   public Future<List<Claim>> claim(long nowMs, int max, long leaseMs, int perSubscription, Map<String, Integer> inFlight) {
     List<String> args = new ArrayList<>(List.of(Long.toString(nowMs), Integer.toString(max), Long.toString(leaseMs),
-        Integer.toString(CLAIM_SCAN), Integer.toString(perSubscription)));
+        Integer.toString(CLAIM_SCAN_PER_SUBSCRIPTION), Integer.toString(perSubscription), Integer.toString(CLAIM_SCAN)));
     inFlight.forEach((sub, n) -> args.addAll(List.of(sub, Integer.toString(n))));
-    return redis.run(claimScript, List.of(DUE), args).map(RedisDeliveryStore::claims);
+    return redis.run(claimScript, List.of(READY), args).map(RedisDeliveryStore::claims);
   }
 
   private static List<Claim> claims(Response reply) {
@@ -83,12 +88,12 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
   @Override
   public Future<Void> complete(Claim claim) {
-    return finish(claim, "done");
+    return finish(claim, "done", "", "");
   }
 
   @Override
   public Future<Void> retry(Claim claim, long dueAtMs) {
-    return finish(claim, "retry", Long.toString(dueAtMs));
+    return finish(claim, "retry", Long.toString(dueAtMs), "");
   }
 
   @Override
@@ -104,7 +109,8 @@ public final class RedisDeliveryStore implements DeliveryStore {
     List<String> args = new ArrayList<>(List.of(mode, j.id(), j.subscriptionId(), j.eventId(),
         String.join(",", claim.livePersonKeys())));
     args.addAll(List.of(more));
-    return redis.run(finishScript, List.of(DUE), args).mapEmpty();
+    args.add(MARK_TTL_MS);
+    return redis.run(finishScript, List.of(READY), args).mapEmpty();
   }
 
   @Override
@@ -113,27 +119,28 @@ public final class RedisDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * Reads the dead letters, queues them again, then cuts exactly the ones read off the head of the
-   * list (new dead letters are appended at its tail meanwhile and stay).
+   * Reads the dead letters, queues again those that can still be delivered (checked against the
+   * newest-event marks in the same script that writes the jobs), then cuts exactly the ones read off
+   * the head of the list (new dead letters are appended at its tail meanwhile and stay).
    */
   @Override
-  public Future<Integer> replayDeadLetters(String subscriptionId, long nowMs) {
+  public Future<Replay> replayDeadLetters(String subscriptionId, long nowMs) {
     String key = dlq(subscriptionId);
     return redis.send(Request.cmd(Command.LRANGE).arg(key).arg(0).arg(-1)).map(RedisDeliveryStore::jsonList).compose(letters -> {
       if (letters.isEmpty()) {
-        return Future.succeededFuture(0);
+        return Future.succeededFuture(new Replay(0, 0));
       }
       List<QueuedDelivery> jobs = letters.stream().map(d -> QueuedDelivery.fresh(subscriptionId, d.getString("eventId"),
           d.getJsonArray("keys").stream().map(String::valueOf).toList(), d.getString("payload"))).toList();
-      return redis.run(enqueueScript, List.of(DUE), enqueueArgs(jobs, nowMs))
-          .compose(v -> redis.send(Request.cmd(Command.LTRIM).arg(key).arg(letters.size()).arg(-1)))
-          .map(letters.size());
+      return redis.run(enqueueScript, List.of(READY), enqueueArgs("replay", jobs, nowMs))
+          .compose(counts -> redis.send(Request.cmd(Command.LTRIM).arg(key).arg(letters.size()).arg(-1))
+              .map(new Replay(counts.get(0).toInteger(), counts.get(1).toInteger())));
     });
   }
 
   @Override
   public Future<Void> dropSubscription(String subscriptionId) {
-    return redis.run(dropScript, List.of(DUE), List.of(subscriptionId)).mapEmpty();
+    return redis.run(dropScript, List.of(READY), List.of(subscriptionId)).mapEmpty();
   }
 
   @Override
@@ -152,7 +159,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
 
   @Override
   public Future<Integer> pending() {
-    return redis.send(Request.cmd(Command.ZCARD).arg(DUE)).map(Response::toInteger);
+    return redis.run(pendingScript, List.of(READY), List.of()).map(Response::toInteger);
   }
 
   private static String dlq(String subscriptionId) {

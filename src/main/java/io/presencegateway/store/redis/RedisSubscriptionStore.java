@@ -14,13 +14,16 @@ import java.util.Optional;
 
 /**
  * Subscriptions in Redis: {@code {pg}:subs} (sorted set, score = creation ms, the listing order) and
- * one {@code {pg}:sub:<id>} string of stored JSON each. Writes go document first, index second (and
- * the reverse on delete), so a listing never names a document that is not there.
+ * one {@code {pg}:sub:<id>} string of stored JSON each. A create goes document first, index second
+ * (and a delete the reverse), so a listing never names a document that is not there. A change of an
+ * existing subscription is a compare-and-set of the whole document against the exact string read
+ * (its version): a write in between, or a delete, makes it fail instead of being overwritten.
  */
 public final class RedisSubscriptionStore implements SubscriptionStore {
   static final String INDEX = "{pg}:subs";
 
   private final RedisCommands redis;
+  private final LuaScript compareAndSet = LuaScript.load("compare-and-set");
 
   RedisSubscriptionStore(RedisCommands redis) {
     this.redis = redis;
@@ -38,9 +41,25 @@ public final class RedisSubscriptionStore implements SubscriptionStore {
   }
 
   @Override
-  public Future<Optional<Subscription>> get(String id) {
-    return redis.send(Request.cmd(Command.GET).arg(key(id)))
-        .map(r -> r == null ? Optional.empty() : Optional.of(Subscription.fromStoredJson(new JsonObject(r.toString()))));
+  public Future<Optional<Stored>> read(String id) {
+    return redis.send(Request.cmd(Command.GET).arg(key(id))).map(r -> {
+      if (r == null) {
+        return Optional.empty();
+      }
+      String raw = r.toString();
+      return Optional.of(new Stored(Subscription.fromStoredJson(new JsonObject(raw)), raw));
+    });
+  }
+
+  /** The document only: the index entry (creation ms) is the same for every version. */
+  @Override
+  public Future<Boolean> replace(Stored expected, Subscription next) {
+    String id = expected.subscription().id();
+    if (!next.id().equals(id)) {
+      return Future.failedFuture(new IllegalArgumentException("replace must keep the id " + id));
+    }
+    return redis.run(compareAndSet, List.of(key(id)), List.of(expected.version(), next.toStoredJson().encode()))
+        .map(r -> r.toInteger() == 1);
   }
 
   @Override
