@@ -19,7 +19,7 @@ import java.util.function.UnaryOperator;
  */
 public interface SubscriptionStore {
   /** Compare-and-set rounds one update may take before it gives up (each lost round means another write won). */
-  int UPDATE_TRIES = 16;
+  int UPDATE_TRIES = 64; // each round one writer wins: n concurrent writers finish within n rounds
 
   /** A stored subscription and the version a {@link #replace} must still find. */
   record Stored(Subscription subscription, String version) { }
