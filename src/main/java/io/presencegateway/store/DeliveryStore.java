@@ -56,6 +56,17 @@ public interface DeliveryStore {
   /** Failed, tries again at {@code dueAtMs}. */
   Future<Void> retry(Claim claim, long dueAtMs);
 
+  /**
+   * Not attempted after all (the instance is shutting down): its people are released, it goes back
+   * into its subscription's queue due at {@code nowMs} for any instance (the subscription is ready by
+   * then), and the claim's attempt is taken back, so neither the retry schedule nor the dead-letter
+   * count sees it. The next attempt has the same webhook-id. Latest state still wins: the newest-event
+   * marks are left as they are, so if a newer event of its people was queued meanwhile the next claim
+   * drops the job (or those people) instead of sending the older state. A claim whose lease ran out
+   * and that another claim has replaced since changes nothing; a job that went meanwhile stays gone.
+   */
+  Future<Void> handBack(Claim claim, long nowMs);
+
   /** Failed for the last time: moved to the subscription's dead letters with {@code reason}. */
   Future<Void> deadLetter(Claim claim, String reason, long nowMs);
 

@@ -299,6 +299,89 @@ abstract class DeliveryStoreContract {
     assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("100-0");
   }
 
+  // ---- hand-back: a claim given back unattempted by an instance that is shutting down ----
+
+  @Test
+  void aHandedBackJobIsDueAtOnceInItsQueueWithItsAttemptTakenBack() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1", "p2"), job("sub_b", "100-0", "p1"))));
+    long t = now();
+    DeliveryStore.Claim failed = result(store.claim(t, 10, LEASE, 4, Map.of("sub_b", 4))).get(0);
+    result(store.retry(failed, t)); // one real failure: the next claim is attempt 2
+    DeliveryStore.Claim second = result(store.claim(t, 10, LEASE, 4, Map.of("sub_b", 4))).get(0);
+    assertThat(second.attempt()).isEqualTo(2);
+    assertThat(result(store.claim(t, 10, LEASE, 4, Map.of("sub_b", 4)))).as("hidden while claimed").isEmpty();
+
+    result(store.handBack(second, t));
+
+    assertThat(result(store.claim(t, 10, LEASE, 4, Map.of(SUB, 4, "sub_b", 4))))
+        .as("still counted against its own subscription's limit").isEmpty();
+    List<DeliveryStore.Claim> again = result(store.claim(t, 10, LEASE, 4, Map.of("sub_b", 4)));
+    assertThat(again).as("due at once, not after the lease").hasSize(1);
+    assertThat(again.get(0).job().id()).isEqualTo(second.job().id());
+    assertThat(again.get(0).livePersonKeys()).containsExactlyInAnyOrder("p1", "p2");
+    assertThat(again.get(0).attempt()).as("the handed-back claim was not an attempt").isEqualTo(2);
+    assertThat(result(store.pending())).isEqualTo(2);
+  }
+
+  @Test
+  void aHandedBackJobIsNeverDeliveredAfterANewerStateQueuedMeanwhile() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1", "p2"))));
+    DeliveryStore.Claim old = claim(now()).get(0);
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    assertThat(claim(now())).as("p1 is on the wire").isEmpty();
+
+    result(store.handBack(old, now()));
+
+    List<DeliveryStore.Claim> claims = claim(now());
+    assertThat(claims).extracting(c -> c.job().eventId()).containsExactlyInAnyOrder("100-0", "200-0");
+    for (DeliveryStore.Claim c : claims) {
+      assertThat(c.livePersonKeys()).as(c.job().eventId()).containsExactly(c.job().eventId().equals("100-0") ? "p2" : "p1");
+      result(store.complete(c));
+    }
+    assertThat(claim(now())).isEmpty();
+    assertThat(result(store.pending())).isZero();
+  }
+
+  @Test
+  void aHandedBackJobWhosePeopleAllHaveNewerStatesIsDroppedNotSent() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    DeliveryStore.Claim old = claim(now()).get(0);
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    result(store.handBack(old, now()));
+
+    assertThat(claim(now())).extracting(c -> c.job().eventId()).containsExactly("200-0");
+    assertThat(result(store.pending())).isEqualTo(1);
+  }
+
+  @Test
+  void handingBackAClaimWhoseLeaseRanOutLeavesTheNewerClaimAlone() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    long t = now();
+    DeliveryStore.Claim stale = claim(t).get(0);
+    DeliveryStore.Claim current = claim(t + LEASE + 1).get(0);
+    assertThat(current.attempt()).isEqualTo(2);
+
+    result(store.handBack(stale, t + LEASE + 2));
+
+    assertThat(claim(t + LEASE + 2)).as("still hidden by the newer claim").isEmpty();
+    result(store.enqueue(List.of(job(SUB, "200-0", "p1"))));
+    assertThat(claim(t + LEASE + 2)).as("p1 still held by the newer claim").isEmpty();
+    result(store.retry(current, t + LEASE + 2));
+    assertThat(claim(t + LEASE + 2)).extracting(c -> c.job().eventId()).containsExactly("200-0");
+  }
+
+  @Test
+  void handingBackAJobThatWentMeanwhileDoesNotBringItBack() {
+    result(store.enqueue(List.of(job(SUB, "100-0", "p1"))));
+    DeliveryStore.Claim c = claim(now()).get(0);
+    result(store.dropSubscription(SUB));
+
+    result(store.handBack(c, now()));
+
+    assertThat(result(store.pending())).isZero();
+    assertThat(claim(now())).isEmpty();
+  }
+
   static Set<String> ids(List<DeliveryStore.Claim> claims) {
     return Set.copyOf(claims.stream().map(c -> c.job().id()).toList());
   }

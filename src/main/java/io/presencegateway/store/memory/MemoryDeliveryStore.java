@@ -153,6 +153,27 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     return Future.succeededFuture();
   }
 
+  /**
+   * As delivery-handback.lua: unless another claim counted an attempt since (this claim's lease ran
+   * out), the people are released and the job goes back into its subscription's queue due now with
+   * the attempt taken back; the subscription is ready now. The newest-event marks are not touched: the
+   * next claim drops the job, or some of its people, if a newer event superseded it meanwhile.
+   */
+  @Override
+  public synchronized Future<Void> handBack(Claim claim, long nowMs) {
+    QueuedDelivery job = jobs.get(claim.job().id());
+    if (job != null && job.attempts() != claim.attempt()) {
+      return Future.succeededFuture(); // the job is another claim's now
+    }
+    release(claim);
+    if (job != null) {
+      jobs.put(job.id(), withAttempts(job, Math.max(0, job.attempts() - 1)));
+      queues.schedule(job.subscriptionId(), job.id(), nowMs);
+      newest.touch(job.subscriptionId(), System.currentTimeMillis());
+    }
+    return Future.succeededFuture();
+  }
+
   @Override
   public synchronized Future<Void> deadLetter(Claim claim, String reason, long nowMs) {
     QueuedDelivery job = claim.job();

@@ -39,6 +39,7 @@ public final class RedisDeliveryStore implements DeliveryStore {
   private final LuaScript finishScript = LuaScript.load("delivery-finish");
   private final LuaScript dropScript = LuaScript.load("delivery-drop");
   private final LuaScript pendingScript = LuaScript.load("delivery-pending");
+  private final LuaScript handBackScript = LuaScript.load("delivery-handback");
 
   RedisDeliveryStore(RedisCommands redis) {
     this.redis = redis;
@@ -94,6 +95,14 @@ public final class RedisDeliveryStore implements DeliveryStore {
   @Override
   public Future<Void> retry(Claim claim, long dueAtMs) {
     return finish(claim, "retry", Long.toString(dueAtMs), "");
+  }
+
+  @Override
+  public Future<Void> handBack(Claim claim, long nowMs) {
+    QueuedDelivery j = claim.job();
+    return redis.run(handBackScript, List.of(READY), List.of(j.id(), j.subscriptionId(),
+        String.join(",", claim.livePersonKeys()), Integer.toString(claim.attempt()), Long.toString(nowMs), MARK_TTL_MS))
+        .mapEmpty();
   }
 
   @Override
