@@ -34,10 +34,10 @@ import java.util.concurrent.TimeUnit;
  * sender and last the poller, so that nothing is detected before it can be delivered.
  *
  * <p>Shutdown ({@link #shutdown()}, run by the launcher on SIGTERM before Vert.x closes, and by
- * {@link #stop()}) goes the other way within {@code SHUTDOWN_TIMEOUT_MS}: stop polling and release
- * the lease at once (another instance takes over), stop accepting connections and tell SSE and
- * WebSocket clients to reconnect elsewhere, let the webhook sender finish or hand back its attempts,
- * then close the store.
+ * {@link #stop()}) goes the other way within {@code SHUTDOWN_TIMEOUT_MS}: readiness turns 503 first
+ * (the load balancer stops sending new clients), then polling stops and the lease is released
+ * (another instance takes over), the HTTP server stops accepting connections and tells SSE and
+ * WebSocket clients to reconnect elsewhere, the webhook sender stops, then the store closes.
  */
 public class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
@@ -105,11 +105,16 @@ public class MainVerticle extends VerticleBase {
     long bound = services.config().ops().shutdownTimeoutMs();
     long started = System.nanoTime();
     ChannelRegistry channels = ChannelRegistry.of(services);
-    LOG.info("Shutting down (bound {} ms): polling stops, {} stream client(s) are told to reconnect, webhook attempts finish",
-        bound, channels.openConnections());
+    LOG.info("Shutting down (bound {} ms): readiness 503, polling stops, {} stream client(s) are told to reconnect, "
+        + "webhook attempts finish", bound, channels.openConnections());
+    channels.refuseNew();
+    LOG.info("Shutdown: readiness is 503 and new stream connections are refused");
     Future<Void> ordered = undeploy("poller", pollerId)
+        .andThen(v -> LOG.info("Shutdown: polling stopped, lease released"))
         .compose(v -> Future.all(undeployHttp(), channels.drain()).<Void>mapEmpty())
+        .andThen(v -> LOG.info("Shutdown: HTTP server closed, stream clients told to reconnect"))
         .compose(v -> undeploy("webhook sender", webhookId))
+        .andThen(v -> LOG.info("Shutdown: webhook sender stopped"))
         .compose(v -> undeploy("log relay", relayId))
         .compose(v -> undeploy("simulator", simulatorId))
         .timeout(bound, TimeUnit.MILLISECONDS)

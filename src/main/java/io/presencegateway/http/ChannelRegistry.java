@@ -91,11 +91,19 @@ public final class ChannelRegistry {
   }
 
   /**
+   * First step of a graceful shutdown: readiness answers 503 and new stream connections are refused
+   * from now on, so the load balancer takes this instance out before anything else stops.
+   */
+  public void refuseNew() {
+    draining = true;
+  }
+
+  /**
    * Graceful shutdown: refuse new connections from now on and tell every open client to reconnect
    * (each on its own event loop). Completes once every client has been told.
    */
   public Future<Void> drain() {
-    draining = true;
+    refuseNew();
     List<Future<Void>> told = new ArrayList<>();
     for (Map.Entry<Restartable, Context> e : Set.copyOf(open.entrySet())) {
       Promise<Void> done = Promise.promise();

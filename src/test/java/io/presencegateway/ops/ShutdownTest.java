@@ -32,13 +32,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The real launcher ({@code io.presencegateway.Main}) in a child JVM, sent SIGTERM while an SSE
  * client, a WebSocket client and a webhook receiver that never answers are connected: the SSE
- * stream ends after a {@code retry:} hint, the WebSocket is closed with 1012, readiness is 503
- * meanwhile, and the process exits within SHUTDOWN_TIMEOUT_MS although a webhook attempt hangs.
+ * stream ends after a {@code retry:} hint, the WebSocket is closed with 1012, the steps run in the
+ * documented order (readiness 503 first, so a load balancer moves on before anything stops), and
+ * the process exits within SHUTDOWN_TIMEOUT_MS although a webhook attempt hangs.
  */
 class ShutdownTest {
   private static final long SHUTDOWN_TIMEOUT_MS = 4_000;
   private static final Pattern LISTENING = Pattern.compile("listening on http:\\\\?/\\\\?/[^:]+:(\\d+)"); // JSON logs escape '/' 
+  /** The shutdown log lines, in the order docs/OPERATIONS.md gives the steps. */
+  private static final List<String> STEPS = List.of("Shutdown: readiness is 503", "Shutdown: polling stopped", "Shutdown: HTTP server closed",
+      "webhook sender stopped", "Shutdown complete");
   private final Vertx vertx = Vertx.vertx();
+  private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
   private Process child;
 
   @AfterEach
@@ -86,7 +92,7 @@ class ShutdownTest {
     }
 
     long sigterm = System.nanoTime();
-    child.destroy(); // SIGTERM
+    child.toHandle().destroy(); // SIGTERM (Process.destroy() would also close the pipe the shutdown log comes through)
     assertThat(child.waitFor(SHUTDOWN_TIMEOUT_MS + 3_000, TimeUnit.MILLISECONDS)).as("exited within the bound").isTrue();
     long tookMs = (System.nanoTime() - sigterm) / 1_000_000;
 
@@ -100,6 +106,22 @@ class ShutdownTest {
     assertThat(wsReason.get()).contains("restart");
     assertThat(tookMs).isLessThan(SHUTDOWN_TIMEOUT_MS + 3_000);
     assertThat(child.exitValue()).as("exit status after SIGTERM").isIn(0, 143);
+    outputEnded.get(5, TimeUnit.SECONDS); // every line the child wrote has been read
+    int previous = -1;
+    for (String step : STEPS) {
+      int at = lineOf(step);
+      assertThat(at).as("shutdown step '%s' logged after the one before", step).isGreaterThan(previous);
+      previous = at;
+    }
+  }
+
+  private int lineOf(String text) {
+    for (int i = 0; i < output.size(); i++) {
+      if (output.get(i).contains(text)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** Starts the launcher with the test classpath; returns the HTTP port from its start line. */
@@ -129,6 +151,7 @@ class ShutdownTest {
         String line;
         while ((line = out.readLine()) != null) {
           System.out.println("[gateway] " + line);
+          output.add(line);
           Matcher m = LISTENING.matcher(line);
           if (m.find()) {
             port.complete(Integer.parseInt(m.group(1)));
@@ -137,6 +160,7 @@ class ShutdownTest {
       } catch (Exception e) {
         port.completeExceptionally(e);
       }
+      outputEnded.complete(null);
       port.completeExceptionally(new IllegalStateException("gateway exited before listening"));
     }, "gateway-output");
     reader.setDaemon(true);
