@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #stop()}) goes the other way within {@code SHUTDOWN_TIMEOUT_MS}: readiness turns 503 first
  * (the load balancer stops sending new clients), then polling stops and the lease is released
  * (another instance takes over), the HTTP server stops accepting connections and tells SSE and
- * WebSocket clients to reconnect elsewhere, the webhook sender stops, then the store closes.
+ * WebSocket clients to reconnect elsewhere, the webhook sender lets its attempts finish for what is
+ * left of the bound (less {@link #handBackReserveMs}) and hands back the rest, then the store closes.
  */
 public class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
@@ -48,6 +49,7 @@ public class MainVerticle extends VerticleBase {
   private int simulatorPort;
   private String pollerId;
   private String webhookId;
+  private WebhookVerticle webhook;
   private String relayId;
   private String simulatorId;
   private final List<String> httpIds = new ArrayList<>();
@@ -78,7 +80,7 @@ public class MainVerticle extends VerticleBase {
         })
         .compose(webex -> deploy(new LogRelayVerticle(services.store())).map(id -> relayId = id).map(webex))
         .compose(webex -> deployHttp().map(webex))
-        .compose(webex -> deploy(new WebhookVerticle(services)).map(id -> webhookId = id).map(webex))
+        .compose(webex -> deploy(webhook = new WebhookVerticle(services)).map(id -> webhookId = id).map(webex))
         .compose(webex -> deploy(new PollerVerticle(services, webex)).map(id -> pollerId = id))
         .onSuccess(v -> LOG.info("Presence Gateway listening on http://{}:{}/ (store: {}, source: {})",
             displayHost(config.http().host()), httpPort, config.store().redis() ? "redis" : "memory",
@@ -106,14 +108,14 @@ public class MainVerticle extends VerticleBase {
     long started = System.nanoTime();
     ChannelRegistry channels = ChannelRegistry.of(services);
     LOG.info("Shutting down (bound {} ms): readiness 503, polling stops, {} stream client(s) are told to reconnect, "
-        + "webhook attempts finish", bound, channels.openConnections());
+        + "webhook attempts finish or are handed back", bound, channels.openConnections());
     channels.refuseNew();
     LOG.info("Shutdown: readiness is 503 and new stream connections are refused");
     Future<Void> ordered = undeploy("poller", pollerId)
         .andThen(v -> LOG.info("Shutdown: polling stopped, lease released"))
         .compose(v -> Future.all(undeployHttp(), channels.drain()).<Void>mapEmpty())
         .andThen(v -> LOG.info("Shutdown: HTTP server closed, stream clients told to reconnect"))
-        .compose(v -> undeploy("webhook sender", webhookId))
+        .compose(v -> stopWebhooks(bound, started))
         .andThen(v -> LOG.info("Shutdown: webhook sender stopped"))
         .compose(v -> undeploy("log relay", relayId))
         .compose(v -> undeploy("simulator", simulatorId))
@@ -126,6 +128,24 @@ public class MainVerticle extends VerticleBase {
             services.store().close()).<Void>mapEmpty().recover(e -> Future.succeededFuture()))
         .onComplete(ar -> LOG.info("Shutdown complete in {} ms", (System.nanoTime() - started) / 1_000_000));
     return shutdown;
+  }
+
+  /**
+   * Webhook attempts on the wire get what is left of the bound, less a reserve for handing back the
+   * unanswered ones and closing the store; a receiver slower than that loses nothing (another instance
+   * sends the job again at once, with the same webhook-id).
+   */
+  private Future<Void> stopWebhooks(long bound, long startedNanos) {
+    if (webhook != null) {
+      long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
+      webhook.finishAttemptsWithin(bound - elapsedMs - handBackReserveMs(bound));
+    }
+    return undeploy("webhook sender", webhookId);
+  }
+
+  /** Part of the shutdown bound kept back from the webhook drain for the hand-back and the last steps. */
+  static long handBackReserveMs(long bound) {
+    return Math.min(bound / 4, 2_000);
   }
 
   private Future<Void> undeployHttp() {

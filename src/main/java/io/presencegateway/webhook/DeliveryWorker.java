@@ -5,6 +5,7 @@ import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.store.DeliveryStore;
 import io.presencegateway.store.DeliveryStore.Claim;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
@@ -25,6 +26,11 @@ import java.util.OptionalLong;
  * more than a subscription's free slots, so a hanging receiver's backlog waits in the store and the
  * other subscriptions' jobs keep coming. A claim round runs after every enqueue and every finished
  * attempt, and at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
+ *
+ * <p>Shutdown ({@link #stop}) claims nothing new, lets the attempts on the wire finish for a given
+ * time, then hands back the ones still waiting for an answer: their jobs are due again at once for
+ * another instance (same webhook-id) and count neither as a failure nor as an attempt, so a
+ * receiver is not pushed down its retry schedule or towards auto-disable by our restart.
  */
 final class DeliveryWorker {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
@@ -43,7 +49,9 @@ final class DeliveryWorker {
   /** How long a claim hides a job: a whole attempt (resolve, connect, answer) fits in it with room to spare. */
   private final long leaseMs;
   private final Map<String, WebhookSender> senders = new HashMap<>();
-  private final Map<String, Integer> inFlight = new HashMap<>();
+  private final InFlightAttempts inFlight = new InFlightAttempts();
+  /** The claim round under way, null between rounds; shutdown waits for it (its claims are handed back). */
+  private Future<Integer> round;
   private boolean claiming;
   private boolean again;
   private boolean stopped;
@@ -82,10 +90,11 @@ final class DeliveryWorker {
       idleTimer = -1;
     }
     long now = System.currentTimeMillis();
-    store.claim(now, CLAIM_MAX, leaseMs, MAX_IN_FLIGHT, Map.copyOf(inFlight))
-        .compose(claims -> claims.isEmpty() ? Future.succeededFuture(0) : startAll(claims, now))
-        .onComplete(ar -> {
+    round = store.claim(now, CLAIM_MAX, leaseMs, MAX_IN_FLIGHT, inFlight.perSubscription())
+        .compose(claims -> claims.isEmpty() ? Future.succeededFuture(0) : startAll(claims, now));
+    round.onComplete(ar -> {
           claiming = false;
+          round = null;
           if (ar.failed()) {
             LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
           }
@@ -104,10 +113,16 @@ final class DeliveryWorker {
   }
 
   private Future<Integer> startAll(List<Claim> claims, long now) {
-    return directory.current(now).map(targets -> {
+    if (stopped) {
+      return handBack(claims).map(claims.size()); // claimed while shutdown began: not ours to start
+    }
+    return directory.current(now).compose(targets -> {
+      if (stopped) {
+        return handBack(claims).map(claims.size());
+      }
       claims.forEach(c -> start(c, targets.get(c.job().subscriptionId()), now));
       closeUnused(targets);
-      return claims.size();
+      return Future.succeededFuture(claims.size());
     });
   }
 
@@ -126,11 +141,11 @@ final class DeliveryWorker {
       settled(store.complete(claim));
       return;
     }
-    inFlight.merge(target.id(), 1, Integer::sum);
+    InFlightAttempts.Attempt attempt = inFlight.start(claim);
     sender(target.id()).send(target.receiver(), event.id(), event.orgId(), body)
-        .compose(outcome -> settle(claim, target, outcome, event))
+        .compose(outcome -> inFlight.answered(attempt) ? settle(claim, target, outcome, event) : Future.succeededFuture())
         .onComplete(ar -> {
-          inFlight.computeIfPresent(target.id(), (k, n) -> n <= 1 ? null : n - 1);
+          inFlight.ended(attempt);
           if (ar.failed()) {
             // the claim runs out and the job comes due again: at-least-once, same webhook-id
             LOG.warn("Recording the outcome of webhook job {} failed: {}", claim.job().id(), ar.cause().toString());
@@ -195,15 +210,52 @@ final class DeliveryWorker {
   /** Frees the clients of subscriptions that were deleted and have nothing in flight. */
   private void closeUnused(Map<String, Target> targets) {
     List<String> gone = new ArrayList<>();
-    senders.keySet().stream().filter(id -> !targets.containsKey(id) && !inFlight.containsKey(id)).forEach(gone::add);
+    senders.keySet().stream().filter(id -> !targets.containsKey(id) && !inFlight.busy(id)).forEach(gone::add);
     gone.forEach(id -> senders.remove(id).close());
   }
 
-  Future<Void> stop() {
+  /**
+   * Shutdown: no new claims; the attempts out may finish (and their outcomes be stored) for up to
+   * {@code finishWithinMs}; then the ones still waiting for an answer are aborted and handed back.
+   * Completes when every job this worker held is finished or back in the store.
+   */
+  Future<Void> stop(long finishWithinMs) {
     stopped = true;
     if (idleTimer >= 0) {
       vertx.cancelTimer(idleTimer);
     }
-    return Future.all(senders.values().stream().map(WebhookSender::close).toList()).mapEmpty();
+    Promise<Void> finishedOrTimeUp = Promise.promise();
+    long timer = vertx.setTimer(Math.max(1, finishWithinMs), t -> finishedOrTimeUp.tryComplete());
+    Future<Integer> current = round != null ? round : Future.succeededFuture(0);
+    current.eventually(inFlight::whenEmpty).onComplete(ar -> finishedOrTimeUp.tryComplete());
+    return finishedOrTimeUp.future().compose(v -> {
+      vertx.cancelTimer(timer);
+      List<Claim> unanswered = inFlight.takeUnanswered();
+      // their POSTs are aborted (connections closed) before the jobs go back, so a receiver rarely
+      // sees the same webhook-id from two instances at once; the close completes off this context,
+      // so nothing here waits on it before touching the worker's state
+      Future<?> closed = Future.join(senders.values().stream().map(WebhookSender::close).toList());
+      return Future.join(closed, handBack(unanswered), inFlight.whenEmpty());
+    }).mapEmpty();
+  }
+
+  /** Puts claimed jobs back in the store, due now and not counted as attempted; returns how many went back. */
+  private Future<Integer> handBack(List<Claim> claims) {
+    if (claims.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    long now = System.currentTimeMillis();
+    List<Future<Void>> writes = claims.stream().map(c -> store.handBack(c, now)).toList();
+    return Future.join(writes).transform(ar -> {
+      int back = (int) writes.stream().filter(Future::succeeded).count();
+      metrics.handedBack(back);
+      LOG.info("Shutdown: handed back {} webhook job(s) claimed but not delivered; another instance sends them now, "
+          + "with the same webhook-id", back);
+      if (back < claims.size()) {
+        LOG.warn("Shutdown: {} webhook job(s) could not be handed back; they come due again when their claim runs out",
+            claims.size() - back);
+      }
+      return Future.succeededFuture(back);
+    });
   }
 }

@@ -60,6 +60,8 @@ public final class WebhookVerticle extends VerticleBase {
   private DeliveryWorker worker;
   private MessageConsumer<JsonObject> testConsumer;
   private boolean stopped;
+  /** Set by the orderly shutdown (another thread) just before it undeploys this verticle. */
+  private volatile long finishAttemptsWithinMs;
 
   public WebhookVerticle(GatewayServices services) {
     this.services = services;
@@ -94,6 +96,15 @@ public final class WebhookVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Called by the orderly shutdown just before it undeploys this verticle: attempts on the wire may
+   * finish for up to {@code ms}, then the rest are handed back. When Vert.x undeploys the verticle
+   * without it (a plain close), there is no time budget to share, and they are handed back at once.
+   */
+  public void finishAttemptsWithin(long ms) {
+    finishAttemptsWithinMs = Math.max(0, ms);
+  }
+
   @Override
   public Future<?> stop() {
     stopped = true;
@@ -102,7 +113,7 @@ public final class WebhookVerticle extends VerticleBase {
       closing.add(testConsumer.unregister());
     }
     if (worker != null) {
-      closing.add(worker.stop());
+      closing.add(worker.stop(finishAttemptsWithinMs));
     }
     return Future.all(closing).mapEmpty();
   }

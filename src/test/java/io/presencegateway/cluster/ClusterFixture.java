@@ -64,9 +64,28 @@ final class ClusterFixture implements AutoCloseable {
 
   /** A gateway in a child JVM with {@code extra} settings on top of the usual ones. */
   Process gatewayProcess(Map<Setting, Object> extra) throws IOException {
-    Path log = Files.createTempFile("pg-gateway-", ".log");
+    return child(GatewayProcess.class.getName(), extra, Files.createTempFile("pg-gateway-", ".log"), GatewayProcess.READY);
+  }
+
+  /**
+   * A gateway in a child JVM run by the real launcher ({@code io.presencegateway.Main}), so that
+   * SIGTERM ({@link Process#destroy()}) runs the orderly shutdown; its output goes to {@code log}.
+   */
+  Process launcherProcess(Map<Setting, Object> extra, Path log) throws IOException {
+    return child("io.presencegateway.Main", extra, log, "listening on http");
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private Process child(String mainClass, Map<Setting, Object> extra, Path log, String readyLine) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
-        GatewayProcess.class.getName()).redirectErrorStream(true).redirectOutput(log.toFile())
+        mainClass).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(Files.createTempDirectory("pg-gateway").toFile());
     Gateway.settings(redis.url(), webex.baseUrl()).forEach((k, v) -> pb.environment().put(k.name(), String.valueOf(v)));
     pb.environment().remove("HTTP_PORT");
@@ -76,17 +95,9 @@ final class ClusterFixture implements AutoCloseable {
     processes.add(p);
     Await.until("child gateway started (log: " + log + ")", Duration.ofSeconds(30), () -> {
       assertThat(p.isAlive()).as("child gateway alive (log: " + log + ")").isTrue();
-      return read(log).contains(GatewayProcess.READY);
+      return read(log).contains(readyLine);
     });
     return p;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   private static String javaBinary() {

@@ -33,15 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The real launcher ({@code io.presencegateway.Main}) in a child JVM, sent SIGTERM while an SSE
  * client, a WebSocket client and a webhook receiver that never answers are connected: the SSE
  * stream ends after a {@code retry:} hint, the WebSocket is closed with 1012, the steps run in the
- * documented order (readiness 503 first, so a load balancer moves on before anything stops), and
- * the process exits within SHUTDOWN_TIMEOUT_MS although a webhook attempt hangs.
+ * documented order (readiness 503 first, so a load balancer moves on before anything stops), the
+ * hanging attempts are handed back, and the process exits within SHUTDOWN_TIMEOUT_MS. The Redis
+ * side of the hand-back (another instance delivers) is {@code cluster.WebhookHandBackTest}.
  */
 class ShutdownTest {
   private static final long SHUTDOWN_TIMEOUT_MS = 4_000;
   private static final Pattern LISTENING = Pattern.compile("listening on http:\\\\?/\\\\?/[^:]+:(\\d+)"); // JSON logs escape '/' 
   /** The shutdown log lines, in the order docs/OPERATIONS.md gives the steps. */
   private static final List<String> STEPS = List.of("Shutdown: readiness is 503", "Shutdown: polling stopped", "Shutdown: HTTP server closed",
-      "webhook sender stopped", "Shutdown complete");
+      "Shutdown: handed back", "webhook sender stopped", "Shutdown complete");
   private final Vertx vertx = Vertx.vertx();
   private final List<String> output = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final CompletableFuture<Void> outputEnded = new CompletableFuture<>();
