@@ -67,7 +67,7 @@ public final class GatewayMetrics {
     deliveryLatency = Timer.builder("presence_webhook_delivery_latency").description("From detection of a change to the receiver's 2xx")
         .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
     upstreamCallsPerCycle = DistributionSummary.builder("presence_upstream_calls_per_cycle").description("Upstream requests made by one poll cycle").register(registry);
-    Gauge.builder("presence_webhook_queue_depth", queueDepth, q -> q.get().get().doubleValue()).description("Deliveries waiting (due or scheduled for retry)").register(registry);
+    Gauge.builder("presence_webhook_queue_depth", queueDepth, q -> q.get().get().doubleValue()).description("Webhook jobs queued: due, scheduled for a retry or being attempted (with Redis, the whole cluster's queue)").register(registry);
     for (String outcome : OUTCOMES) {
       webhookAttempts.computeIfAbsent(outcome, this::attemptCounter);
     }

@@ -58,6 +58,7 @@ public final class WebhookVerticle extends VerticleBase {
   private TargetGuard guard;
   private SubscriptionDirectory directory;
   private DeliveryWorker worker;
+  private QueueDepthGauge queueDepth;
   private MessageConsumer<JsonObject> testConsumer;
   private boolean stopped;
   /** Set by the orderly shutdown (another thread) just before it undeploys this verticle. */
@@ -87,8 +88,11 @@ public final class WebhookVerticle extends VerticleBase {
     }
     return checkTargets(receivers).onSuccess(v -> {
       directory = new SubscriptionDirectory(receivers, services.webhooks().subscriptions(), config.disableAfter());
+      GatewayMetrics metrics = GatewayMetrics.of(services);
       worker = new DeliveryWorker(vertx, deliveries(), directory, new RetryPolicy(config.retrySchedule()), deliveryLog,
-          guard, GatewayMetrics.of(services), config.timeoutMs());
+          guard, metrics, config.timeoutMs());
+      queueDepth = new QueueDepthGauge(vertx, deliveries(), metrics);
+      queueDepth.start();
       receivers.forEach(r -> LOG.info("Webhook receiver {} at host {}", r.id(), r.host()));
       testConsumer = vertx.eventBus().localConsumer(TEST_ADDRESS, this::sendTest);
       claimNext();
@@ -111,6 +115,9 @@ public final class WebhookVerticle extends VerticleBase {
     List<Future<?>> closing = new ArrayList<>();
     if (testConsumer != null) {
       closing.add(testConsumer.unregister());
+    }
+    if (queueDepth != null) {
+      queueDepth.stop();
     }
     if (worker != null) {
       closing.add(worker.stop(finishAttemptsWithinMs));

@@ -122,4 +122,78 @@ class MetricsTest {
     assertThat(text).doesNotContain(snapshot.getString("orgId"));
     assertThat(text).doesNotContain(SECRET).doesNotContain(SECRET.substring(6)).doesNotContain("/hook");
   }
+
+  /**
+   * The queue-depth gauge follows the delivery store: above zero while a receiver holds its answers,
+   * zero once it answered everything; and a delivery still unanswered at shutdown is counted as
+   * handed back. Presence changes only when the test says so (simulator changes off).
+   */
+  @Test
+  void queueDepthFollowsPendingDeliveriesAndShutdownCountsHandedBackOnes() {
+    vertx = Vertx.vertx();
+    List<io.vertx.core.http.HttpServerRequest> held = new java.util.ArrayList<>();
+    boolean[] holding = {true};
+    int receiverPort = result(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+      synchronized (held) {
+        if (holding[0]) {
+          held.add(req);
+          return;
+        }
+      }
+      req.response().setStatusCode(204).end();
+    })).listen(0, "127.0.0.1")).actualPort();
+    Map<Setting, Object> o = new HashMap<>();
+    o.put(Setting.SIMULATOR_PORT, "0");
+    o.put(Setting.SIMULATOR_PEOPLE, "4");
+    o.put(Setting.SIMULATOR_CHANGE_INTERVAL_MS, "0");
+    o.put(Setting.POLL_INTERVAL_MS, "150");
+    o.put(Setting.WEBHOOK_URL, "http://127.0.0.1:" + receiverPort + "/hook");
+    o.put(Setting.WEBHOOK_SECRET, SECRET);
+    o.put(Setting.WEBHOOK_ALLOW_PRIVATE_TARGETS, "true");
+    o.put(Setting.WEBHOOK_TIMEOUT_MS, "30000");
+    o.put(Setting.SHUTDOWN_TIMEOUT_MS, "2000");
+    MainVerticle main = new MainVerticle(TestGateway.config(o));
+    result(vertx.deployVerticle(main));
+    WebClient client = WebClient.create(vertx);
+    // one cycle stores every baseline at once: a non-empty list means later changes are events
+    until("baseline", Duration.ofSeconds(10), () -> !result(client.get(main.httpPort(), "127.0.0.1", "/v1/presence").send())
+        .bodyAsJsonObject().getJsonArray("items").isEmpty());
+    List<String> people = result(client.get(main.httpPort(), "127.0.0.1", "/v1/presence").send()).bodyAsJsonObject()
+        .getJsonArray("items").stream().map(i -> ((JsonObject) i).getString("id")).toList();
+
+    people.forEach(id -> setStatus(client, main, id, "DoNotDisturb"));
+    until("queue depth above zero while the receiver holds its answers", Duration.ofSeconds(10),
+        () -> queueDepth(client, main) >= 1);
+    synchronized (held) {
+      holding[0] = false;
+      held.forEach(r -> r.response().setStatusCode(204).end());
+      held.clear();
+    }
+    until("queue depth back to zero once everything is answered", Duration.ofSeconds(10), () -> queueDepth(client, main) == 0);
+
+    synchronized (held) {
+      holding[0] = true;
+    }
+    setStatus(client, main, people.get(0), "meeting");
+    until("an attempt waiting for its answer", Duration.ofSeconds(10), () -> {
+      synchronized (held) {
+        return held.size() == 1;
+      }
+    });
+    result(main.shutdown(), Duration.ofSeconds(5));
+    assertThat(GatewayMetrics.of(main.services()).scrape()).contains("presence_webhook_handed_back_total 1.0");
+  }
+
+  private static void setStatus(WebClient client, MainVerticle main, String personId, String status) {
+    int code = result(client.put(main.simulatorPort(), "127.0.0.1", "/v1/simulator/people/" + personId)
+        .sendJsonObject(new JsonObject().put("status", status))).statusCode();
+    assertThat(code).isEqualTo(200);
+  }
+
+  private static double queueDepth(WebClient client, MainVerticle main) {
+    String text = result(client.get(main.httpPort(), "127.0.0.1", "/metrics").send()).bodyAsString();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^presence_webhook_queue_depth (\\S+)$").matcher(text);
+    assertThat(m.find()).as("queue depth series").isTrue();
+    return Double.parseDouble(m.group(1));
+  }
 }
