@@ -8,6 +8,8 @@ import io.presencegateway.event.EventId;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.event.PresenceFilter;
 import io.presencegateway.store.memory.MemoryPresenceStore;
+import io.presencegateway.webhook.WebhookTestSupport.Backend;
+import io.presencegateway.webhook.WebhookTestSupport.Stores;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Instant;
 import java.util.List;
@@ -31,6 +35,7 @@ import static io.presencegateway.webhook.WebhookTestSupport.quietFor;
 import static io.presencegateway.webhook.WebhookTestSupport.receiver;
 import static io.presencegateway.webhook.WebhookTestSupport.state;
 import static io.presencegateway.webhook.WebhookTestSupport.store;
+import static io.presencegateway.webhook.WebhookTestSupport.stores;
 import static io.presencegateway.webhook.WebhookTestSupport.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -266,8 +271,9 @@ class WebhookDeliveryTest {
     assertThat(hanging.received).hasSizeLessThanOrEqualTo(WebhookVerticle.MAX_IN_FLIGHT);
   }
 
-  @Test
-  void latestStateWinsWhenAnOlderDeliveryFails(Vertx vertx) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void latestStateWinsWhenAnOlderDeliveryFails(Backend backend, Vertx vertx) throws Exception {
     FakeReceiver rx = await(FakeReceiver.start(vertx));
     // the DoNotDisturb delivery fails once, slowly, so newer states arrive while it is in flight
     rx.answer((req, r, i) -> {
@@ -277,16 +283,16 @@ class WebhookDeliveryTest {
         req.response().setStatusCode(200).end();
       }
     });
-    MemoryPresenceStore store = store(vertx);
-    WebhookVerticle v = await(deploy(vertx, config(new JsonArray().add(receiver(rx.url(), WebhookSigner.generateSecret()))), store));
+    Stores stores = stores(vertx, backend);
+    WebhookVerticle v = await(deploy(vertx, config(new JsonArray().add(receiver(rx.url(), WebhookSigner.generateSecret()))), stores));
     String p = person();
 
-    emit(store, state(p, "active", "here"));
+    emit(stores.presence(), state(p, "active", "here"));
     until(vertx, 5_000, "active", () -> rx.received.size() == 1);
-    emit(store, state(p, "DoNotDisturb", "focus"));
+    emit(stores.presence(), state(p, "DoNotDisturb", "focus"));
     until(vertx, 5_000, "DND attempt", () -> rx.received.size() == 2);
-    emit(store, state(p, "active", "back"));
-    emit(store, state(p, "inactive", ""));
+    emit(stores.presence(), state(p, "active", "back"));
+    emit(stores.presence(), state(p, "inactive", ""));
     until(vertx, 5_000, "inactive", () -> rx.received.stream().anyMatch(r -> r.text().contains("\"inactive\"")));
     quietFor(vertx, 600); // past every retry the DND failure could have scheduled
 

@@ -1,6 +1,8 @@
 package io.presencegateway.webhook;
 
 import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.webhook.WebhookTestSupport.Backend;
+import io.presencegateway.webhook.WebhookTestSupport.Stores;
 import io.presencegateway.store.memory.MemoryPresenceStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -10,6 +12,8 @@ import io.vertx.core.net.SelfSignedCertificate;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,14 +31,16 @@ import static io.presencegateway.webhook.WebhookTestSupport.person;
 import static io.presencegateway.webhook.WebhookTestSupport.receiver;
 import static io.presencegateway.webhook.WebhookTestSupport.state;
 import static io.presencegateway.webhook.WebhookTestSupport.store;
+import static io.presencegateway.webhook.WebhookTestSupport.stores;
 import static io.presencegateway.webhook.WebhookTestSupport.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 class WebhookReliabilityTest {
 
-  @Test
-  void aReceiverFailingOneRequestInFiveStillGetsEveryOneOfAThousandEvents(Vertx vertx) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(Backend.class)
+  void aReceiverFailingOneRequestInFiveStillGetsEveryOneOfAThousandEvents(Backend backend, Vertx vertx) throws Exception {
     FakeReceiver rx = await(FakeReceiver.start(vertx));
     Random random = new Random(7);
     Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -48,13 +54,13 @@ class WebhookReliabilityTest {
       }
       req.response().setStatusCode(fail ? 500 : 200).end();
     });
-    MemoryPresenceStore store = store(vertx);
+    Stores stores = stores(vertx, backend);
     await(deploy(vertx, config(new JsonArray().add(receiver(rx.url(), WebhookSigner.generateSecret())),
-        io.presencegateway.config.Setting.WEBHOOK_RETRY_SCHEDULE, "20ms,20ms,20ms,20ms,20ms,20ms,20ms,20ms"), store));
+        io.presencegateway.config.Setting.WEBHOOK_RETRY_SCHEDULE, "20ms,20ms,20ms,20ms,20ms,20ms,20ms,20ms"), stores));
 
     Map<String, PresenceEvent> sent = new HashMap<>();
     for (int i = 0; i < 1000; i++) { // one person each: nothing may be superseded, everything must arrive
-      PresenceEvent e = emit(store, state(person(), i % 2 == 0 ? "call" : "meeting", "n" + i));
+      PresenceEvent e = emit(stores.presence(), state(person(), i % 2 == 0 ? "call" : "meeting", "n" + i));
       sent.put(e.id(), e);
     }
     until(vertx, 90_000, "every event acknowledged by the receiver", () -> acked.size() == 1000);

@@ -9,7 +9,12 @@ import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.poll.PollStatus;
 import io.presencegateway.poll.PresenceDiff;
+import io.presencegateway.store.PresenceStore;
+import io.presencegateway.store.WebhookStores;
 import io.presencegateway.store.memory.MemoryPresenceStore;
+import io.presencegateway.store.redis.RedisPresenceStore;
+import io.presencegateway.store.redis.RedisWebhookStores;
+import io.presencegateway.testsupport.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,6 +62,31 @@ final class WebhookTestSupport {
     return vertx.deployVerticle(v).map(id -> v);
   }
 
+  /** The stores the delivery tests that matter most run on: each on both, Redis being what a cluster uses. */
+  enum Backend { MEMORY, REDIS }
+
+  /** Where a test emits its events (presence) and where the webhook verticle keeps its jobs, on one backend. */
+  record Stores(PresenceStore presence, WebhookStores webhooks) { }
+
+  /** Fresh stores; with Redis the shared test server is flushed first and its delivery group made before any event. */
+  static Stores stores(Vertx vertx, Backend backend) throws Exception {
+    if (backend == Backend.MEMORY) {
+      return new Stores(store(vertx), WebhookStores.memory());
+    }
+    TestRedis.get().flushAll();
+    GatewayConfig.Store config = new GatewayConfig.Store(TestRedis.get().url(), 10_000, 2_000);
+    PresenceStore presence = RedisPresenceStore.create(vertx, config);
+    // in a gateway the poller's silent baseline cycle runs first; here events come at once, and the
+    // consumer group starts at the end of the log, so it must exist before the first one
+    await(presence.claimForDelivery("test-setup", 1, 0));
+    return new Stores(presence, RedisWebhookStores.create(vertx, config));
+  }
+
+  static Future<WebhookVerticle> deploy(Vertx vertx, GatewayConfig config, Stores stores) {
+    WebhookVerticle v = new WebhookVerticle(new GatewayServices(config, stores.presence(), new PollStatus(), stores.webhooks()));
+    return vertx.deployVerticle(v).map(id -> v);
+  }
+
   static String person() {
     return PersonIds.personId("us", UUID.randomUUID());
   }
@@ -66,7 +96,7 @@ final class WebhookTestSupport {
   }
 
   /** Appends one event with these changes, as the poller would. */
-  static PresenceEvent emit(MemoryPresenceStore store, PersonState... changed) throws Exception {
+  static PresenceEvent emit(PresenceStore store, PersonState... changed) throws Exception {
     List<PresenceDiff.Change> changes = Arrays.stream(changed).map(s -> new PresenceDiff.Change(null, s)).toList();
     List<PresenceEvent> events = await(store.apply(0, Instant.now(), new PresenceDiff.Result(changes, List.of(), List.of(), Set.of())));
     if (events.size() != 1) {
