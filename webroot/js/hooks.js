@@ -1,5 +1,6 @@
 // The webhooks view: list subscriptions, add one (its signing secret is shown once), and see the
-// recent delivery attempts of one. Shown only when the gateway has the subscriptions API.
+// recent delivery attempts of one (with the next retry when one is scheduled) and its dead letters.
+// Shown only when the gateway has the subscriptions API.
 
 import { clock, full, parseTime } from './time.js';
 
@@ -88,18 +89,20 @@ export class HooksView {
     this.els.hint.hidden = false;
     try {
       const body = await this.api.json(`/v1/subscriptions/${encodeURIComponent(sub.id)}/deliveries`);
-      this.renderDeliveries(items(body));
+      this.renderDeliveries(items(body), body && Array.isArray(body.deadLetters) ? body.deadLetters : []);
     } catch (e) {
       this.els.table.hidden = true;
       this.els.hint.textContent = `Could not load deliveries: ${e.message}`;
     }
   }
 
-  renderDeliveries(rows) {
+  /** Dead letters first: they are what needs a decision (replay or not); then the attempts, newest first. */
+  renderDeliveries(attempts, deadLetters) {
     const tbody = this.els.table.tBodies[0];
-    tbody.replaceChildren(...rows.map(deliveryRow));
-    this.els.table.hidden = rows.length === 0;
-    this.els.hint.hidden = rows.length > 0;
+    tbody.replaceChildren(...deadLetters.map(deadLetterRow), ...attempts.map(deliveryRow));
+    const count = attempts.length + deadLetters.length;
+    this.els.table.hidden = count === 0;
+    this.els.hint.hidden = count > 0;
     this.els.hint.textContent = 'No delivery attempts yet.';
   }
 
@@ -141,25 +144,38 @@ function describeFilter(sub) {
   return parts.join(' · ');
 }
 
+// An attempt as GET …/deliveries gives it: at, eventId, attempt, statusCode, succeeded, error and,
+// when another attempt is scheduled, nextRetryAt.
 function deliveryRow(d) {
+  const at = parseTime(d.at);
+  const next = parseTime(d.nextRetryAt);
+  const retrying = !d.succeeded && Number.isFinite(next);
+  const detail = [d.statusCode ? `HTTP ${d.statusCode}` : '', d.error || '', retrying ? `next retry ${clock(next)}` : ''];
+  const tr = row(at, d.eventId, d.attempt, d.succeeded ? 'delivered' : retrying ? 'retrying' : 'failed',
+    d.succeeded ? 'ok' : retrying ? 'wait' : 'bad', detail);
+  if (retrying) tr.cells[4].title = `next retry ${full(next)}`;
+  return tr;
+}
+
+// A dead letter: eventId, attempts made, reason and deadAt; POST …/replay sends it again.
+function deadLetterRow(d) {
+  return row(parseTime(d.deadAt), d.eventId, d.attempts, 'dead letter', 'bad', [d.reason || '']);
+}
+
+function row(at, eventId, attempt, outcome, tone, detail) {
   const tr = document.createElement('tr');
-  const at = parseTime(d.attemptedAt || d.at || d.timestamp || d.createdAt);
-  const code = d.responseStatus ?? d.statusCode ?? d.httpStatus;
-  const outcome = String(d.status || d.outcome || d.result || (code >= 200 && code < 300 ? 'delivered' : 'failed'));
-  const ok = /deliver|success|ok/i.test(outcome);
-  const pending = /pending|retry|scheduled/i.test(outcome);
   const cells = [
     Number.isFinite(at) ? clock(at) : '—',
-    d.eventId || d.webhookId || d.id || '—',
-    d.attempt ?? d.attempts ?? '—',
+    eventId || '—',
+    attempt ?? '—',
     null,
-    [code ? `HTTP ${code}` : '', d.error || '', d.nextAttemptAt ? `next ${clock(parseTime(d.nextAttemptAt))}` : ''].filter(Boolean).join(' · ') || '—',
+    [...new Set(detail.filter(Boolean))].join(' · ') || '—', // the error often repeats the status ("HTTP 410")
   ];
   cells.forEach((value, i) => {
     const td = document.createElement('td');
     if (i === 3) {
       const pill = document.createElement('span');
-      pill.className = `pill ${ok ? 'ok' : pending ? 'wait' : 'bad'}`;
+      pill.className = `pill ${tone}`;
       pill.textContent = outcome;
       td.append(pill);
     } else {

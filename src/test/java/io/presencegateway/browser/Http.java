@@ -40,6 +40,32 @@ final class Http {
     }
   }
 
+  /** POSTs a JSON body and returns the JSON answer; fails unless the answer is 2xx. */
+  static JsonObject postJson(String url, JsonObject body) {
+    return json(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
+  /** GETs a JSON answer; fails unless it is 2xx. */
+  static JsonObject getJson(String url) {
+    return json(HttpRequest.newBuilder(URI.create(url)).GET());
+  }
+
+  private static JsonObject json(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> res = CLIENT.send(request.timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() / 100 != 2) {
+        throw new IllegalStateException("HTTP " + res.statusCode() + ": " + res.body());
+      }
+      return new JsonObject(res.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Sets a person's status through the simulator's control endpoint. */
   static void setStatus(int simulatorPort, String personId, String status) {
     URI uri = URI.create("http://127.0.0.1:" + simulatorPort + "/v1/simulator/people/" + personId);

@@ -175,6 +175,55 @@ class LiveBoardBrowserTest {
     assertThat(chrome.consoleErrors(OPTIONAL_ENDPOINT_404.or(outage))).as("console errors").isEmpty();
   }
 
+  /**
+   * The webhooks view shows what GET …/deliveries returns: a failed attempt with its next retry
+   * (field {@code nextRetryAt}) and a dead letter (a receiver that answered 410).
+   */
+  @Test
+  void webhooksViewShowsTheNextRetryAndDeadLetters() throws Exception {
+    io.vertx.core.Vertx rxVertx = io.vertx.core.Vertx.vertx();
+    open.add(() -> RunningGateway.await(rxVertx.close()));
+    int rxPort = RunningGateway.await(rxVertx.createHttpServer().requestHandler(req -> req.body().onComplete(b ->
+        req.response().setStatusCode(req.path().equals("/gone") ? 410 : 500).end())).listen(0, "127.0.0.1")).actualPort();
+    RunningGateway gateway = keep(RunningGateway.start(RunningGateway.testSettings()
+        .with(io.presencegateway.config.Setting.WEBHOOK_ALLOW_PRIVATE_TARGETS, "true")
+        .with(io.presencegateway.config.Setting.WEBHOOK_RETRY_SCHEDULE, "1h")));
+    String failing = "http://127.0.0.1:" + rxPort + "/fail";
+    String gone = "http://127.0.0.1:" + rxPort + "/gone";
+    String failingId = Http.postJson(gateway.baseUrl() + "/v1/subscriptions", new JsonObject().put("targetUrl", failing)).getString("id");
+    String goneId = Http.postJson(gateway.baseUrl() + "/v1/subscriptions", new JsonObject().put("targetUrl", gone)).getString("id");
+    JsonArray people = waitForFirstPoll(gateway.baseUrl());
+    Http.setStatus(gateway.simulatorPort(), somebodyNotIn(people, "DoNotDisturb").getString("id"), "DoNotDisturb");
+    waitUntil(CHANGE_VISIBLE, "a retry scheduled and a dead letter", () ->
+        deliveries(gateway, failingId).getJsonArray("items").stream().anyMatch(a -> ((JsonObject) a).containsKey("nextRetryAt"))
+            && !deliveries(gateway, goneId).getJsonArray("deadLetters").isEmpty());
+
+    chrome.driver().get(gateway.baseUrl() + "/");
+    try {
+      waitUntil(FIRST_POLL, "the webhooks tab is offered", () -> chrome.driver().findElement(By.id("tab-hooks")).isDisplayed());
+      chrome.driver().findElement(By.id("tab-hooks")).click();
+      subscription(failing).click();
+      waitUntil(CHANGE_VISIBLE, "the failed attempt shows its next retry",
+          () -> text(By.id("deliveries")).contains("retrying") && text(By.id("deliveries")).contains("next retry"));
+      subscription(gone).click();
+      waitUntil(CHANGE_VISIBLE, "the dead letter shows", () -> text(By.id("deliveries")).contains("dead letter"));
+    } finally {
+      chrome.screenshot("webhooks-view");
+    }
+    assertThat(chrome.consoleErrors(OPTIONAL_ENDPOINT_404)).as("console errors").isEmpty();
+  }
+
+  private static JsonObject deliveries(RunningGateway gateway, String subscriptionId) {
+    return Http.getJson(gateway.baseUrl() + "/v1/subscriptions/" + subscriptionId + "/deliveries");
+  }
+
+  /** The subscription's button in the webhooks view (found by its URL; the list may still be loading). */
+  private WebElement subscription(String url) {
+    By button = By.xpath("//ul[@id='subs']//button[span[@class='sub-url' and text()='" + url + "']]");
+    waitUntil(CHANGE_VISIBLE, "subscription " + url + " listed", () -> !chrome.driver().findElements(button).isEmpty());
+    return chrome.driver().findElement(button);
+  }
+
   private <T extends AutoCloseable> T keep(T resource) {
     open.add(resource);
     return resource;
