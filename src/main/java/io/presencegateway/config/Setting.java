@@ -48,7 +48,7 @@ public enum Setting {
   REDIS_URL("", "redis:// or rediss:// URL. Empty: in-memory store (one instance, not durable)."),
   EVENT_LOG_SIZE("10000", "Events kept for resume (Last-Event-ID / since); older ids get a reset and a snapshot."),
   API_KEYS("", "Comma-separated API keys for admin and stream endpoints. Empty: open."),
-  SHUTDOWN_TIMEOUT_MS("20000", "On SIGTERM: longest time to stop polling, tell SSE/WebSocket clients to reconnect, finish webhook attempts and exit."),
+  SHUTDOWN_TIMEOUT_MS("20000", "On SIGTERM: longest time to stop polling, tell SSE/WebSocket clients to reconnect, finish or hand back webhook attempts and exit."),
   LOG_LEVEL("info", "Level of the gateway's own log: error, warn, info, debug or trace."),
   LOG_FORMAT("text", "Log line format: 'text' (one readable line per event) or 'json' (one JSON object per line, for log shippers).");
 
