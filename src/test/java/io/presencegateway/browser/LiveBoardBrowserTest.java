@@ -202,10 +202,10 @@ class LiveBoardBrowserTest {
     try {
       waitUntil(FIRST_POLL, "the webhooks tab is offered", () -> chrome.driver().findElement(By.id("tab-hooks")).isDisplayed());
       chrome.driver().findElement(By.id("tab-hooks")).click();
-      subscription(failing).click();
+      clickSubscription(failing);
       waitUntil(CHANGE_VISIBLE, "the failed attempt shows its next retry",
           () -> text(By.id("deliveries")).contains("retrying") && text(By.id("deliveries")).contains("next retry"));
-      subscription(gone).click();
+      clickSubscription(gone);
       waitUntil(CHANGE_VISIBLE, "the dead letter shows", () -> text(By.id("deliveries")).contains("dead letter"));
     } finally {
       chrome.screenshot("webhooks-view");
@@ -217,11 +217,17 @@ class LiveBoardBrowserTest {
     return Http.getJson(gateway.baseUrl() + "/v1/subscriptions/" + subscriptionId + "/deliveries");
   }
 
-  /** The subscription's button in the webhooks view (found by its URL; the list may still be loading). */
-  private WebElement subscription(String url) {
+  /**
+   * Clicks the subscription's button in the webhooks view, found by its URL. The list is rendered on
+   * load and again when the tab opens, so a button found may be replaced before the click lands: the
+   * click is retried then (waitUntil ignores stale elements).
+   */
+  private void clickSubscription(String url) {
     By button = By.xpath("//ul[@id='subs']//button[span[@class='sub-url' and text()='" + url + "']]");
-    waitUntil(CHANGE_VISIBLE, "subscription " + url + " listed", () -> !chrome.driver().findElements(button).isEmpty());
-    return chrome.driver().findElement(button);
+    waitUntil(CHANGE_VISIBLE, "subscription " + url + " listed and clicked", () -> {
+      chrome.driver().findElement(button).click();
+      return true;
+    });
   }
 
   private <T extends AutoCloseable> T keep(T resource) {
