@@ -93,23 +93,23 @@ final class DeliveryWorker {
     round = store.claim(now, CLAIM_MAX, leaseMs, MAX_IN_FLIGHT, inFlight.perSubscription())
         .compose(claims -> claims.isEmpty() ? Future.succeededFuture(0) : startAll(claims, now));
     round.onComplete(ar -> {
-          claiming = false;
-          round = null;
-          if (ar.failed()) {
-            LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
-          }
-          if (stopped) {
-            return;
-          }
-          if (again || (ar.succeeded() && ar.result() == CLAIM_MAX)) {
-            vertx.runOnContext(v -> wake());
-          } else {
-            idleTimer = vertx.setTimer(IDLE_POLL_MS, t -> {
-              idleTimer = -1;
-              wake();
-            });
-          }
+      claiming = false;
+      round = null;
+      if (ar.failed()) {
+        LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
+      }
+      if (stopped) {
+        return;
+      }
+      if (again || (ar.succeeded() && ar.result() == CLAIM_MAX)) {
+        vertx.runOnContext(v -> wake());
+      } else {
+        idleTimer = vertx.setTimer(IDLE_POLL_MS, t -> {
+          idleTimer = -1;
+          wake();
         });
+      }
+    });
   }
 
   private Future<Integer> startAll(List<Claim> claims, long now) {
