@@ -66,7 +66,7 @@ public final class ChannelMetrics {
     return gauge(channel).get();
   }
 
-  /** Event bus consumers held by open connections (gauge); zero when nothing is connected. */
+  /** Live-event subscriptions held by open connections (gauge); zero when nothing is connected. */
   public int busConsumers() {
     return busConsumers.get();
   }
