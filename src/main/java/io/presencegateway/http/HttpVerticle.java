@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private Router router;
+  private final ConnectionGuard connections = new ConnectionGuard();
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -61,7 +62,8 @@ public final class HttpVerticle extends VerticleBase {
         // EventSource can filter only through the query string: room for ~700 ids instead of ~45
         .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(16 * 1024)
         .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).connectionHandler(connections::opened).requestHandler(router).listen()
+        .onSuccess(s -> server = s);
   }
 
   /**
@@ -78,8 +80,8 @@ public final class HttpVerticle extends VerticleBase {
   private List<RouteMount> mounts(Cors cors, Buffer contract) {
     ChannelRegistry channels = ChannelRegistry.of(services);
     return List.of(
-        new SseChannel(vertx, services, channels),
-        new WsChannel(vertx, services, channels, cors),
+        new SseChannel(vertx, services, channels, connections),
+        new WsChannel(vertx, services, channels, cors, connections),
         new PresenceApi(services.store()),
         new StatusMessageApi(services.store()),
         new HealthApi(vertx, services),
@@ -93,6 +95,11 @@ public final class HttpVerticle extends VerticleBase {
   /** The routes, for the test that checks each is described by the contract. */
   public Router router() {
     return router;
+  }
+
+  /** This instance's open HTTP connections (for tests). */
+  public ConnectionGuard connections() {
+    return connections;
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

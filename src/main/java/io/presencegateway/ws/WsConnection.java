@@ -51,21 +51,36 @@ final class WsConnection implements ChannelRegistry.Restartable {
     this.pingMs = services.config().channels().wsPingMs();
   }
 
+  /**
+   * Starts serving. The connection's slot is already taken: from here every way out (the peer gone
+   * before this ran, closed during the snapshot or replay, an exception) goes through
+   * {@link #cleanup()}.
+   */
   void open(WsSubscription initial) {
     metrics.opened(ChannelMetrics.Channel.WS);
     registry.track(this);
     heard();
-    ws.setWriteQueueMaxSize(services.config().channels().clientBufferBytes());
     ws.closeHandler(v -> cleanup()).exceptionHandler(this::onFailure).endHandler(v -> cleanup());
-    ws.pongHandler(b -> heard());
-    ws.textMessageHandler(this::onMessage);
-    ws.binaryMessageHandler(b -> {
-      heard();
-      send(WsMessages.error("bad_request", "binary messages are not supported; send JSON text"));
-    });
-    pingTimer = vertx.setPeriodic(pingMs, t -> pingOrReap());
-    if (initial != null) {
-      subscribe(initial);
+    if (ws.isClosed()) {
+      // closed between the upgrade and this: a close handler set now would never be called
+      cleanup();
+      return;
+    }
+    try {
+      ws.setWriteQueueMaxSize(services.config().channels().clientBufferBytes());
+      ws.pongHandler(b -> heard());
+      ws.textMessageHandler(this::onMessage);
+      ws.binaryMessageHandler(b -> {
+        heard();
+        send(WsMessages.error("bad_request", "binary messages are not supported; send JSON text"));
+      });
+      pingTimer = vertx.setPeriodic(pingMs, t -> pingOrReap());
+      if (initial != null) {
+        subscribe(initial);
+      }
+    } catch (RuntimeException e) {
+      close(INTERNAL_ERROR, "connection failed");
+      throw e;
     }
   }
 
