@@ -61,7 +61,11 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(false).setIdleTimeout(0)
         // EventSource can filter only through the query string: room for ~700 ids instead of ~45
         .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(16 * 1024)
-        .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES);
+        .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES)
+        // no WebSocket compression: the frame limit applies before inflation, so a 64 KiB
+        // permessage-deflate frame could inflate to gigabytes on the event loop. Clients only send
+        // small control messages; a frame that claims compression anyway is a protocol error (1002).
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options).connectionHandler(connections::opened).requestHandler(router).listen()
         .onSuccess(s -> server = s);
   }
