@@ -6,18 +6,16 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.regex.Pattern;
-
 /**
  * One line per finished request on the {@code access} logger: method, path and query, status,
  * duration, bytes sent and the client address. The value of {@code access_token} (an API key given
- * in the query by EventSource clients) is replaced before anything is logged; the
- * {@code Authorization} header is never logged. Health checks and scrapes, which a load balancer
+ * in the query by EventSource clients), and of any parameter whose decoded name looks like a
+ * credential, is replaced before anything is logged ({@link Redaction}); the {@code Authorization}
+ * header is never logged. Health checks and scrapes, which a load balancer
  * and Prometheus make every few seconds, are logged at debug.
  */
 public final class AccessLog implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger("access");
-  private static final Pattern TOKEN = Pattern.compile("(?i)(^|&)(access_token|api_key|token)=[^&]*");
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -46,7 +44,7 @@ public final class AccessLog implements Handler<RoutingContext> {
     if (query == null || query.isEmpty()) {
       return path;
     }
-    return path + "?" + TOKEN.matcher(query).replaceAll("$1$2=***");
+    return path + "?" + Redaction.query(query);
   }
 
   private static String remote(HttpServerRequest request) {

@@ -48,6 +48,7 @@ public final class HttpVerticle extends VerticleBase {
     Cors cors = new Cors(services.config().channels().corsOrigins());
     router.route().handler(new AccessLog());
     router.route().handler(cors);
+    router.route().handler(new TargetCheck());
     router.route("/v1/*").handler(new ApiKeyAuth(services.config().http().apiKeys()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route().handler(validation);
