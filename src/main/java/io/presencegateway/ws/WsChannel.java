@@ -2,6 +2,7 @@ package io.presencegateway.ws;
 
 import io.presencegateway.GatewayServices;
 import io.presencegateway.event.PresenceFilter;
+import io.presencegateway.http.AccessLog;
 import io.presencegateway.http.ApiError;
 import io.presencegateway.http.ChannelRegistry;
 import io.presencegateway.http.ConnectionGuard;
@@ -83,9 +84,10 @@ public final class WsChannel implements RouteMount {
         return;
       }
       connections.upgraded(connection);
+      AccessLog.Entry entry = AccessLog.entry(ctx);
       WsConnection ws;
       try {
-        ws = new WsConnection(vertx, ar.result(), services, registry, messages);
+        ws = new WsConnection(vertx, ar.result(), services, registry, messages, entry == null ? null : entry.takeOver());
       } catch (RuntimeException e) {
         registry.limiter().release();
         ar.result().close();

@@ -2,6 +2,7 @@ package io.presencegateway.ws;
 
 import io.presencegateway.GatewayServices;
 import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.http.AccessLog;
 import io.presencegateway.http.ChannelMetrics;
 import io.presencegateway.http.ChannelRegistry;
 import io.presencegateway.http.FrameCache;
@@ -36,12 +37,15 @@ final class WsConnection implements ChannelRegistry.Restartable {
   private final ChannelMetrics metrics;
   private final FrameCache<String> messages;
   private final long pingMs;
+  private final AccessLog.Entry accessLog;
+  private long bytesSent;
   private PresenceFeed feed;
   private long pingTimer = -1;
   private long lastHeardAt;
   private boolean closed;
 
-  WsConnection(Vertx vertx, ServerWebSocket ws, GatewayServices services, ChannelRegistry registry, FrameCache<String> messages) {
+  WsConnection(Vertx vertx, ServerWebSocket ws, GatewayServices services, ChannelRegistry registry, FrameCache<String> messages,
+               AccessLog.Entry accessLog) {
     this.vertx = vertx;
     this.ws = ws;
     this.services = services;
@@ -49,6 +53,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
     this.metrics = registry.metrics();
     this.messages = messages;
     this.pingMs = services.config().channels().wsPingMs();
+    this.accessLog = accessLog;
   }
 
   /**
@@ -187,6 +192,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
       return;
     }
     ws.writeTextMessage(message);
+    bytesSent += utf8Length(message);
     if (ws.writeQueueFull()) {
       dropSlowClient("more than " + services.config().channels().clientBufferBytes() + " bytes queued");
     }
@@ -222,5 +228,28 @@ final class WsConnection implements ChannelRegistry.Restartable {
     vertx.cancelTimer(pingTimer);
     registry.limiter().release();
     metrics.closed(ChannelMetrics.Channel.WS);
+    if (accessLog != null) {
+      accessLog.finish(101, bytesSent);
+    }
+  }
+
+  /** Bytes of a text message on the wire (its UTF-8 form), counted without encoding it again. */
+  static long utf8Length(String s) {
+    long n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        continue;
+      }
+      if (c < 0x800) {
+        n += 1; // two bytes
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 2; // a pair: two chars, four bytes
+        i++;
+      } else {
+        n += 2; // three bytes
+      }
+    }
+    return n;
   }
 }
