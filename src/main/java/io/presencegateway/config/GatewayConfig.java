@@ -92,9 +92,16 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
   }
 
-  /** Limits of the SSE and WebSocket channels. */
+  /**
+   * Limits of the SSE and WebSocket channels and of the HTTP port's connections.
+   *
+   * @param maxConnections     stream (SSE + WebSocket) connections, beyond: 503
+   * @param maxHttpConnections every connection to the HTTP port, beyond: closed as accepted
+   * @param requestTimeoutMs   time to send a complete request on a new connection, or a body after its headers
+   * @param idleTimeoutMs      time a keep-alive connection may wait for its next request
+   */
   public record Channels(int maxConnections, int sseHeartbeatMs, int wsPingMs, int clientBufferBytes,
-                         List<String> corsOrigins) { }
+                         List<String> corsOrigins, int maxHttpConnections, int requestTimeoutMs, int idleTimeoutMs) { }
 
   /** A receiver configured without the API; {@code ids}/{@code statuses} empty = everything. */
   public record StaticReceiver(URI url, String secret, Set<String> ids, Set<String> statuses) {
@@ -124,6 +131,11 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
 
   /** Parses and validates; throws {@link ConfigException} with one line naming the bad setting. */
   public static GatewayConfig from(RawSettings raw) {
+    return from(raw, FdBudget.current());
+  }
+
+  /** As {@link #from(RawSettings)}, with the open-file limit given (tests). */
+  public static GatewayConfig from(RawSettings raw, FdBudget fds) {
     SettingParser p = new SettingParser(raw);
     Source source = p.choice(Setting.SOURCE, Source.class);
     Webex webex = webex(p, source);
@@ -138,9 +150,10 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
             p.integer(Setting.SIMULATOR_PEOPLE, 0, 200_000), p.integer(Setting.SIMULATOR_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE),
             p.integer(Setting.SIMULATOR_CHANGE_INTERVAL_MS, 0, 3_600_000)),
         new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000), p.integer(Setting.REDIS_TIMEOUT_MS, 50, 600_000)),
-        new Channels(p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
+        new Channels(maxConnections(p, fds), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
             p.integer(Setting.WS_PING_MS, 100, 25_000), p.integer(Setting.CLIENT_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
-            corsOrigins(p)),
+            corsOrigins(p), fds.maxHttpConnections(), p.integer(Setting.HTTP_REQUEST_TIMEOUT_MS, 100, 600_000),
+            p.integer(Setting.HTTP_IDLE_TIMEOUT_MS, 100, 3_600_000)),
         oauth(p),
         new Upstream(p.integer(Setting.WEBEX_PERSON_GET_MAX, 0, 10_000), p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000),
             p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)),
@@ -161,6 +174,29 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
           + store.redisTimeoutMs() + " ms): the lease is renewed every third of it and a renewal may take REDIS_TIMEOUT_MS; got "
           + poll.leaseTtlMs());
     }
+  }
+
+  /**
+   * {@code auto} or a number the open-file limit can hold next to its reserve and the room kept for
+   * API requests: a limit the descriptors cannot back would fail at accept() instead of answering 503,
+   * and take the Redis, Webex and webhook sockets down with it.
+   */
+  private static int maxConnections(SettingParser p, FdBudget fds) {
+    if (p.text(Setting.HTTP_MAX_CONNECTIONS).trim().equalsIgnoreCase("auto")) {
+      int auto = fds.autoStreams();
+      if (auto < 1) {
+        throw new ConfigException(Setting.HTTP_MAX_CONNECTIONS, "the open-file limit (" + fds.fdLimit()
+            + ") leaves no room for stream connections: raise ulimit -n");
+      }
+      return auto;
+    }
+    int n = p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000);
+    if (fds.known() && n > fds.maxStreams()) {
+      throw new ConfigException(Setting.HTTP_MAX_CONNECTIONS, "is " + n + " but the open-file limit " + fds.fdLimit()
+          + " holds at most " + fds.maxStreams() + " (" + fds.reserve() + " kept for Redis, Webex, webhooks and files, "
+          + fds.apiHeadroom() + " for API requests): raise ulimit -n or lower it, or use auto");
+    }
+    return n;
   }
 
   private static Oauth oauth(SettingParser p) {

@@ -1,6 +1,7 @@
 package io.presencegateway.http;
 
 import io.presencegateway.GatewayServices;
+import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.sse.SseChannel;
 import io.presencegateway.ws.WsChannel;
@@ -31,7 +32,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private Router router;
-  private final ConnectionGuard connections = new ConnectionGuard();
+  private ConnectionGuard connections;
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -44,6 +45,10 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(ContractValidation validation, Buffer contract) {
+    GatewayConfig.Channels limits = services.config().channels();
+    connections = new ConnectionGuard(ChannelRegistry.of(services).metrics(), limits.maxHttpConnections(),
+        limits.requestTimeoutMs(), limits.idleTimeoutMs());
+    connections.start(vertx);
     router = Router.router(vertx);
     Cors cors = new Cors(services.config().channels().corsOrigins());
     router.route().handler(new AccessLog());
@@ -59,7 +64,12 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(ErrorMapper::handle);
     router.route().last().handler(ctx -> ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + ctx.normalizedPath())));
     HttpServerOptions options = new HttpServerOptions().setHost(services.config().http().host()).setPort(port)
+        // no blanket idle timeout: streams are quiet between heartbeats; ConnectionGuard times out
+        // connections that send no request (HTTP_REQUEST_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS) instead
         .setCompressionSupported(false).setIdleTimeout(0)
+        // HTTP/1.1 only: telling h2c from HTTP/1 waits for the first bytes, so a client that sends
+        // nothing would never reach ConnectionGuard (browsers use HTTP/2 over TLS only anyway)
+        .setHttp2ClearTextEnabled(false)
         // EventSource can filter only through the query string: room for ~700 ids instead of ~45
         .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(16 * 1024)
         .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES)
@@ -67,8 +77,12 @@ public final class HttpVerticle extends VerticleBase {
         // permessage-deflate frame could inflate to gigabytes on the event loop. Clients only send
         // small control messages; a frame that claims compression anyway is a protocol error (1002).
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
-    return vertx.createHttpServer(options).connectionHandler(connections::opened).requestHandler(router).listen()
-        .onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).connectionHandler(connections::opened)
+        .requestHandler(request -> {
+          connections.request(request);
+          router.handle(request);
+        })
+        .listen().onSuccess(s -> server = s);
   }
 
   /**
@@ -77,6 +91,9 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.stop(vertx);
+    }
     return server == null ? Future.succeededFuture()
         : server.shutdown(services.config().ops().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
   }

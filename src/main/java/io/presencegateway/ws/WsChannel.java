@@ -83,13 +83,14 @@ public final class WsChannel implements RouteMount {
         LOG.debug("WebSocket upgrade failed: {}", ar.cause().toString());
         return;
       }
-      connections.upgraded(connection);
+      Runnable socketGone = connections.upgraded(connection);
       AccessLog.Entry entry = AccessLog.entry(ctx);
       WsConnection ws;
       try {
-        ws = new WsConnection(vertx, ar.result(), services, registry, messages, entry == null ? null : entry.takeOver());
+        ws = new WsConnection(vertx, ar.result(), services, registry, messages, entry == null ? null : entry.takeOver(), socketGone);
       } catch (RuntimeException e) {
         registry.limiter().release();
+        socketGone.run();
         ar.result().close();
         throw e;
       }

@@ -38,6 +38,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
   private final FrameCache<String> messages;
   private final long pingMs;
   private final AccessLog.Entry accessLog;
+  private final Runnable socketGone;
   private long bytesSent;
   private PresenceFeed feed;
   private long pingTimer = -1;
@@ -45,7 +46,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
   private boolean closed;
 
   WsConnection(Vertx vertx, ServerWebSocket ws, GatewayServices services, ChannelRegistry registry, FrameCache<String> messages,
-               AccessLog.Entry accessLog) {
+               AccessLog.Entry accessLog, Runnable socketGone) {
     this.vertx = vertx;
     this.ws = ws;
     this.services = services;
@@ -54,6 +55,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
     this.messages = messages;
     this.pingMs = services.config().channels().wsPingMs();
     this.accessLog = accessLog;
+    this.socketGone = socketGone;
   }
 
   /**
@@ -228,6 +230,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
     vertx.cancelTimer(pingTimer);
     registry.limiter().release();
     metrics.closed(ChannelMetrics.Channel.WS);
+    socketGone.run();
     if (accessLog != null) {
       accessLog.finish(101, bytesSent);
     }

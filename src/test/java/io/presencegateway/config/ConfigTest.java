@@ -101,4 +101,42 @@ class ConfigTest {
     assertThatThrownBy(() -> load(env)).isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(e.getMessage()).startsWith(expectedStart).doesNotContain("\n"));
   }
+
+  @Test
+  void streamLimitFitsTheOpenFileLimit() {
+    RawSettings raw = RawSettings.defaults();
+    // auto: limit minus reserve (a tenth, 256..4096) minus API room (a tenth of the rest, at most 256), at most 20000
+    GatewayConfig small = GatewayConfig.from(raw, new FdBudget(1024));
+    assertThat(small.channels().maxHttpConnections()).isEqualTo(1024 - 256);
+    assertThat(small.channels().maxConnections()).isEqualTo(1024 - 256 - 76);
+    GatewayConfig here = GatewayConfig.from(raw, new FdBudget(20_000));
+    assertThat(here.channels().maxHttpConnections()).isEqualTo(18_000);
+    assertThat(here.channels().maxConnections()).as("no longer the whole fd limit").isEqualTo(17_744);
+    assertThat(GatewayConfig.from(raw, new FdBudget(1 << 20)).channels().maxConnections()).isEqualTo(20_000);
+    assertThat(GatewayConfig.from(raw, new FdBudget(0)).channels().maxConnections()).as("limit unknown").isEqualTo(20_000);
+    assertThat(GatewayConfig.from(raw, new FdBudget(0)).channels().maxHttpConnections()).isEqualTo(Integer.MAX_VALUE);
+
+    assertThat(GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "500"), new FdBudget(1024)).channels().maxConnections()).isEqualTo(500);
+    assertThat(GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "300000"), new FdBudget(1 << 20)).channels().maxConnections())
+        .isEqualTo(300_000);
+    assertThatThrownBy(() -> GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "20000"), new FdBudget(20_000)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS").hasMessageContaining("17744")
+        .hasMessageContaining("ulimit -n");
+    assertThatThrownBy(() -> GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "many"), new FdBudget(20_000)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS");
+    assertThatThrownBy(() -> GatewayConfig.from(raw, new FdBudget(200)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ulimit -n");
+  }
+
+  @Test
+  void requestAndIdleTimeouts() {
+    GatewayConfig c = load(Map.of());
+    assertThat(c.channels().requestTimeoutMs()).isEqualTo(10_000);
+    assertThat(c.channels().idleTimeoutMs()).isEqualTo(75_000);
+    assertThat(load(Map.of("HTTP_REQUEST_TIMEOUT_MS", "2500")).channels().requestTimeoutMs()).isEqualTo(2500);
+    assertThatThrownBy(() -> load(Map.of("HTTP_REQUEST_TIMEOUT_MS", "0"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HTTP_REQUEST_TIMEOUT_MS");
+    assertThatThrownBy(() -> load(Map.of("HTTP_IDLE_TIMEOUT_MS", "x"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HTTP_IDLE_TIMEOUT_MS");
+  }
 }
