@@ -6,7 +6,8 @@ import java.lang.management.OperatingSystemMXBean;
 /**
  * How the process's open-file limit is shared out. Every connection on the HTTP port is a file
  * descriptor; so are the sockets to Redis, Webex and webhook receivers, the jar and the logs. A
- * reserve is kept for the latter (a tenth of the limit, 256 to 4096), the rest is the cap on
+ * reserve is kept for the latter (a fortieth of the limit, 256 to 2048: a few Redis and Webex
+ * sockets, up to four per webhook subscription, the jar and logs), the rest is the cap on
  * connections to the HTTP port; of that, room for API requests and health checks is kept (a tenth,
  * at most 256) so that a full house of streams never locks the load balancer's probe out.
  *
@@ -33,7 +34,7 @@ public record FdBudget(long fdLimit) {
 
   /** Descriptors kept for everything that is not a connection to the HTTP port. */
   public long reserve() {
-    return Math.min(4096, Math.max(256, fdLimit / 10));
+    return Math.min(2048, Math.max(256, fdLimit / 40));
   }
 
   /** Open connections the HTTP port accepts (HTTP and WebSocket); beyond it a new one is closed at once. */

@@ -105,13 +105,13 @@ class ConfigTest {
   @Test
   void streamLimitFitsTheOpenFileLimit() {
     RawSettings raw = RawSettings.defaults();
-    // auto: limit minus reserve (a tenth, 256..4096) minus API room (a tenth of the rest, at most 256), at most 20000
+    // auto: limit minus reserve (a fortieth, 256..2048) minus API room (a tenth of the rest, at most 256), at most 20000
     GatewayConfig small = GatewayConfig.from(raw, new FdBudget(1024));
     assertThat(small.channels().maxHttpConnections()).isEqualTo(1024 - 256);
     assertThat(small.channels().maxConnections()).isEqualTo(1024 - 256 - 76);
     GatewayConfig here = GatewayConfig.from(raw, new FdBudget(20_000));
-    assertThat(here.channels().maxHttpConnections()).isEqualTo(18_000);
-    assertThat(here.channels().maxConnections()).as("no longer the whole fd limit").isEqualTo(17_744);
+    assertThat(here.channels().maxHttpConnections()).isEqualTo(19_500);
+    assertThat(here.channels().maxConnections()).as("no longer the whole fd limit").isEqualTo(19_244);
     assertThat(GatewayConfig.from(raw, new FdBudget(1 << 20)).channels().maxConnections()).isEqualTo(20_000);
     assertThat(GatewayConfig.from(raw, new FdBudget(0)).channels().maxConnections()).as("limit unknown").isEqualTo(20_000);
     assertThat(GatewayConfig.from(raw, new FdBudget(0)).channels().maxHttpConnections()).isEqualTo(Integer.MAX_VALUE);
@@ -120,7 +120,7 @@ class ConfigTest {
     assertThat(GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "300000"), new FdBudget(1 << 20)).channels().maxConnections())
         .isEqualTo(300_000);
     assertThatThrownBy(() -> GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "20000"), new FdBudget(20_000)))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS").hasMessageContaining("17744")
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS").hasMessageContaining("19244")
         .hasMessageContaining("ulimit -n");
     assertThatThrownBy(() -> GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "many"), new FdBudget(20_000)))
         .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS");
