@@ -13,7 +13,7 @@ public enum Setting {
   WEBEX_TOKEN("", "Static bearer token for the People API. SOURCE=webex needs it or the three WEBEX_CLIENT_ID/SECRET/REFRESH_TOKEN. With SOURCE=simulator, the token the simulator accepts (default: a random one), so other instances can poll it. Never logged."),
   WEBEX_CLIENT_ID("", "OAuth client id (integration / service app): with WEBEX_CLIENT_SECRET and WEBEX_REFRESH_TOKEN the gateway refreshes its own access tokens."),
   WEBEX_CLIENT_SECRET("", "OAuth client secret for the token refresh. Never logged."),
-  WEBEX_REFRESH_TOKEN("", "Initial OAuth refresh token. The rotated one is kept in the store (Redis: shared by the cluster); a new value here replaces the stored one. Never logged."),
+  WEBEX_REFRESH_TOKEN("", "Initial OAuth refresh token. The rotated one is kept in the store (Redis: shared by the cluster) and in each instance's memory, which writes it back if Redis lost it (restart, FLUSHALL); a new value here replaces the stored one. Never logged."),
   WEBEX_WATCH("org", "Initial watch list when the store has none: 'org' (whole org, paged list) or comma-separated person ids. Edit at run time with /v1/watchlist."),
   WEBEX_WATCH_MAX("5000", "Most person ids an explicit watch list may hold (config and /v1/watchlist)."),
   WEBEX_PERSON_GET_MAX("25", "Explicit watch lists up to this size are read with per-person GETs; longer ones with the paged org list, filtered locally."),
