@@ -85,10 +85,11 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
    * @param personGetMax explicit lists up to this size use per-person GETs, longer ones the org list
    * @param watchMax     most ids an explicit watch list may hold
    * @param debounceMs   flap filter window, 0 = off
+   * @param statusMessagesMax most status messages stored in all (each cycle reads them all)
    */
-  public record Upstream(int personGetMax, int watchMax, int debounceMs) {
+  public record Upstream(int personGetMax, int watchMax, int debounceMs, int statusMessagesMax) {
     public static Upstream defaults() {
-      return new Upstream(25, 5000, 0);
+      return new Upstream(25, 5000, 0, 10_000);
     }
   }
 
@@ -143,7 +144,7 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
             corsOrigins(p)),
         oauth(p),
         new Upstream(p.integer(Setting.WEBEX_PERSON_GET_MAX, 0, 10_000), p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000),
-            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)),
+            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000), p.integer(Setting.STATUS_MESSAGES_MAX, 0, 1_000_000)),
         new Ops(p.integer(Setting.SHUTDOWN_TIMEOUT_MS, 1000, 600_000), p.choice(Setting.LOG_FORMAT, LogFormat.class),
             p.choice(Setting.LOG_LEVEL, LogLevel.class)));
     leaseOutlivesARenewal(config.poll(), config.store());

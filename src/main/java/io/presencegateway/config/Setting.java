@@ -16,6 +16,7 @@ public enum Setting {
   WEBEX_REFRESH_TOKEN("", "Initial OAuth refresh token. The rotated one is kept in the store (Redis: shared by the cluster) and in each instance's memory, which writes it back if Redis lost it (restart, FLUSHALL); a new value here replaces the stored one. Never logged."),
   WEBEX_WATCH("org", "Initial watch list when the store has none: 'org' (whole org, paged list) or comma-separated person ids. Edit at run time with /v1/watchlist."),
   WEBEX_WATCH_MAX("5000", "Most person ids an explicit watch list may hold (config and /v1/watchlist)."),
+  STATUS_MESSAGES_MAX("10000", "Most status messages stored in all (people x statuses); a PUT of a new one beyond it gets 409. Every poll cycle reads them all."),
   WEBEX_PERSON_GET_MAX("25", "Explicit watch lists up to this size are read with per-person GETs; longer ones with the paged org list, filtered locally."),
   WEBEX_PAGE_SIZE("1000", "Page size (max=) for the org list, 1..1000."),
   WEBEX_MAX_PAGES("500", "Page cap for one org listing; guards against paging loops."),

@@ -69,6 +69,20 @@ class RedisPresenceStoreContractTest extends PresenceStoreContract {
   }
 
   @Test
+  void messagesStoredWithoutTheCounterAreCountedOnceBeforeTheLimitApplies() {
+    result(store.putStatusMessage(ALICE, "call", "a"));
+    result(store.putStatusMessage(ALICE, "meeting", "b"));
+    result(store.putStatusMessage(BOB, "call", "c"));
+    TestRedis.get().command(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg("{pg}:msg:count"));
+
+    String carol = io.presencegateway.event.PersonIds.personId("us", java.util.UUID.randomUUID());
+    assertThat(result(store.putStatusMessage(carol, "call", "d", 32, 3))).isEqualTo(PresenceStore.MessagePut.STORE_FULL);
+    assertThat(TestRedis.get().valueOf("{pg}:msg:count")).isEqualTo("3");
+    assertThat(result(store.putStatusMessage(carol, "call", "d", 32, 4))).isEqualTo(PresenceStore.MessagePut.STORED);
+    assertThat(TestRedis.get().valueOf("{pg}:msg:count")).isEqualTo("4");
+  }
+
+  @Test
   void afterAFlushTheLeaseIsTakenAgainAndOldTokensStayStale() {
     cycle(person(ALICE, "active"));
     long before = token;

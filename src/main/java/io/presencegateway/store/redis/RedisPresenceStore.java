@@ -115,13 +115,19 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Void> putStatusMessage(String personId, String status, String message) {
-    return run(putMessageScript, List.of(RedisKeys.MESSAGES), PersonIds.key(personId), status, message).mapEmpty();
+  public Future<MessagePut> putStatusMessage(String personId, String status, String message, int perPerson, int total) {
+    return run(putMessageScript, List.of(RedisKeys.MESSAGES, RedisKeys.MESSAGE_COUNT), PersonIds.key(personId), status, message,
+        Integer.toString(perPerson), Integer.toString(total))
+        .map(reply -> switch (reply.toInteger()) {
+          case 1 -> MessagePut.STORED;
+          case 2 -> MessagePut.PERSON_FULL;
+          default -> MessagePut.STORE_FULL;
+        });
   }
 
   @Override
   public Future<Boolean> deleteStatusMessage(String personId, String status) {
-    return run(deleteMessageScript, List.of(RedisKeys.MESSAGES), PersonIds.key(personId), status)
+    return run(deleteMessageScript, List.of(RedisKeys.MESSAGES, RedisKeys.MESSAGE_COUNT), PersonIds.key(personId), status)
         .map(reply -> reply.toLong() == 1L);
   }
 
