@@ -6,7 +6,7 @@ package io.presencegateway.config;
  * document and one list to validate against (unknown keys in a config file are refused).
  */
 public enum Setting {
-  HTTP_HOST("0.0.0.0", "Interface the HTTP server binds to."),
+  HTTP_HOST("0.0.0.0", "Interface the HTTP server binds to: an IP address, or a host name that resolves at start."),
   HTTP_PORT("8080", "HTTP port for the API, streams, health, metrics and the page at /."),
   SOURCE("simulator", "Where presence comes from: 'simulator' (built-in fake Webex) or 'webex'."),
   WEBEX_BASE_URL("https://webexapis.com/v1", "Base URL of the Webex (or Webex-compatible) People API; ignored when SOURCE=simulator."),
@@ -30,13 +30,13 @@ public enum Setting {
   POLL_LEASE_TTL_MS("10000", "Poll lease lifetime (Redis), renewed every third of it while the poller holds it, cycles included: a dead poller is replaced within this plus one interval. At least 1.5 x REDIS_TIMEOUT_MS."),
   WEBHOOK_URL("", "A static webhook receiver (built-in subscription). Empty: none."),
   WEBHOOK_SECRET("", "Signing secret for WEBHOOK_URL: 'whsec_' + base64 of 16+ random bytes. Required with WEBHOOK_URL."),
-  WEBHOOKS("[]", "More static receivers: a JSON array of {\"url\",\"secret\",\"ids\",\"statuses\"}."),
+  WEBHOOKS("[]", "More static receivers: a JSON array of {\"url\",\"secret\",\"ids\",\"statuses\"} (ids: person ids; ids and statuses: arrays of strings; no other keys)."),
   WEBHOOK_ALLOW_PRIVATE_TARGETS("false", "Allow webhook targets on loopback/private/link-local addresses (tests, local demos)."),
   WEBHOOK_TIMEOUT_MS("10000", "A delivery attempt that has no 2xx answer within this time failed."),
-  WEBHOOK_RETRY_SCHEDULE("5s,5m,30m,2h,5h,10h,10h", "Delays between attempts (s, m, h suffixes); jitter is added."),
-  WEBHOOK_DISABLE_AFTER("5d", "A subscription failing without a single success for this long is disabled (s, m, h, d suffixes)."),
+  WEBHOOK_RETRY_SCHEDULE("5s,5m,30m,2h,5h,10h,10h", "Delays between attempts (ms, s, m, h, d suffixes; each 0 to 365d); jitter is added."),
+  WEBHOOK_DISABLE_AFTER("5d", "A subscription failing without a single success for this long is disabled (s, m, h, d suffixes; up to 365d)."),
   SIMULATOR_HOST("127.0.0.1", "Interface the built-in Webex simulator binds to."),
-  SIMULATOR_PORT("8081", "Port of the built-in Webex simulator (0 = any free port)."),
+  SIMULATOR_PORT("8081", "Port of the built-in Webex simulator (0 = any free port); must differ from HTTP_PORT."),
   SIMULATOR_PEOPLE("25", "Number of synthetic people in the simulator's org."),
   SIMULATOR_SEED("42", "Random seed of the simulator, for repeatable runs."),
   SIMULATOR_CHANGE_INTERVAL_MS("5000", "How often the simulator changes somebody's presence (0 = never, control endpoint only)."),
@@ -48,7 +48,7 @@ public enum Setting {
   REDIS_TIMEOUT_MS("2000", "Timeout of one Redis command; a stalled Redis fails the operation, never hangs."),
   REDIS_URL("", "redis:// or rediss:// URL. Empty: in-memory store (one instance, not durable)."),
   EVENT_LOG_SIZE("10000", "Events kept for resume (Last-Event-ID / since); older ids get a reset and a snapshot."),
-  API_KEYS("", "Comma-separated API keys for admin and stream endpoints. Empty: open."),
+  API_KEYS("", "Comma-separated API keys for admin and stream endpoints. Empty: open (a value of only commas or blanks is refused)."),
   SHUTDOWN_TIMEOUT_MS("20000", "On SIGTERM: longest time to stop polling, tell SSE/WebSocket clients to reconnect, finish or hand back webhook attempts and exit."),
   LOG_LEVEL("info", "Level of the gateway's own log: error, warn, info, debug or trace."),
   LOG_FORMAT("text", "Log line format: 'text' (one readable line per event) or 'json' (one JSON object per line, for log shippers).");
