@@ -250,12 +250,13 @@ public final class OauthTokens implements TokenSource {
   }
 
   /**
-   * Refreshes from the shared pair of this seed, else the newest pair this instance knows, else (nothing
-   * newer known) the configured refresh token.
+   * Refreshes from the shared pair of this seed ({@link #shared()} has put this instance's newest pair
+   * there when the entry was lost), else with the configured refresh token: nothing newer is known, or
+   * the entry holds another configured token's pair (a new WEBEX_REFRESH_TOKEN rolled out), which an
+   * older chain must not overwrite.
    */
   private Future<String> refresh(Optional<StoredToken> stored) {
-    Optional<StoredToken> base = stored.filter(t -> seed.equals(t.seed()) && t.refreshToken() != null)
-        .or(() -> Optional.ofNullable(newest).filter(t -> t.refreshToken() != null));
+    Optional<StoredToken> base = stored.filter(t -> seed.equals(t.seed()) && t.refreshToken() != null);
     String refreshToken = base.map(StoredToken::refreshToken).orElse(oauth.refreshToken());
     long generation = base.map(StoredToken::generation).orElse(0L) + 1;
     boolean configured = base.isEmpty();
