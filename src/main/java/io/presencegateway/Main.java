@@ -27,8 +27,9 @@ import java.util.function.Supplier;
 
 /**
  * Entry point: the Vert.x 5 launcher ({@code -conf FILE} and the usual options) with these
- * additions: without {@code -conf}, {@code ./config.json} is used when present; a configuration
- * error ends the start with one line naming the setting instead of a stack trace; Vert.x reports
+ * additions: without {@code -conf}, {@code ./config.json} is used when present; a missing or broken
+ * {@code -conf} file, any bad setting and a host name that does not resolve end the start (exit 2)
+ * with one line naming the setting instead of a warning or a stack trace; Vert.x reports
  * its HTTP server/client metrics into the Prometheus registry served at {@code /metrics}; and on
  * SIGTERM the gateway shuts down in order ({@link MainVerticle#shutdown()}) before Vert.x closes,
  * with the process ending within {@code SHUTDOWN_TIMEOUT_MS} whatever happens.
@@ -40,6 +41,14 @@ public final class Main extends VertxApplication {
   }
 
   public static void main(String[] args) {
+    String conf = ConfigLoader.confArgument(args);
+    if (conf != null) {
+      try {
+        ConfigLoader.readConf(conf); // the launcher only warns about a bad -conf and starts without it
+      } catch (ConfigException e) {
+        fail(e);
+      }
+    }
     int code = new Main(args).launch();
     if (code != 0) {
       System.exit(code);
@@ -70,6 +79,13 @@ public final class Main extends VertxApplication {
         } catch (ConfigException e) {
           return fail(e);
         }
+      }
+      // the whole configuration, checked before Vert.x starts: a bad value is one line and exit 2,
+      // and host names are resolved here (blocking is fine on the launcher thread, not on an event loop)
+      try {
+        ConfigLoader.requireResolvableHosts(ConfigLoader.load(effective, System.getenv()));
+      } catch (ConfigException e) {
+        return fail(e);
       }
       Logging.apply(effective, System.getenv());
       return effective;

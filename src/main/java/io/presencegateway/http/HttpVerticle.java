@@ -105,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
         new SseChannel(vertx, services, channels, connections),
         new WsChannel(vertx, services, channels, cors, connections),
         new PresenceApi(services.store()),
-        new StatusMessageApi(services.store()),
+        new StatusMessageApi(services.store(), services.config().upstream().statusMessagesMax()),
         new HealthApi(vertx, services),
         new SubscriptionApi(vertx, services),
         new WatchlistApi(new WatchlistEditor(services.watchlist(), services.config().webex().watch(), services.config().upstream().watchMax())),

@@ -36,6 +36,7 @@ public final class MemoryPresenceStore implements PresenceStore {
   private final int capacity;
   private final Map<String, PersonState> states = new HashMap<>();
   private final Map<String, Map<String, String>> messages = new HashMap<>();
+  private int messageCount;
   private final ArrayDeque<PresenceEvent> log = new ArrayDeque<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private EventId lastId;
@@ -82,15 +83,32 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public synchronized Future<Void> putStatusMessage(String personId, String status, String message) {
+  public synchronized Future<MessagePut> putStatusMessage(String personId, String status, String message, int perPerson,
+                                                         int total) {
+    Map<String, String> forPerson = messages.get(PersonIds.key(personId));
+    if (forPerson == null || !forPerson.containsKey(status)) {
+      if (forPerson != null && forPerson.size() >= perPerson) {
+        return Future.succeededFuture(MessagePut.PERSON_FULL);
+      }
+      if (messageCount >= total) {
+        return Future.succeededFuture(MessagePut.STORE_FULL);
+      }
+      messageCount++;
+    }
     messages.computeIfAbsent(PersonIds.key(personId), k -> new LinkedHashMap<>()).put(status, message);
-    return Future.succeededFuture();
+    return Future.succeededFuture(MessagePut.STORED);
   }
 
   @Override
   public synchronized Future<Boolean> deleteStatusMessage(String personId, String status) {
     Map<String, String> forPerson = messages.get(PersonIds.key(personId));
     boolean removed = forPerson != null && forPerson.remove(status) != null;
+    if (removed) {
+      messageCount--;
+      if (forPerson.isEmpty()) {
+        messages.remove(PersonIds.key(personId));
+      }
+    }
     return Future.succeededFuture(removed);
   }
 
