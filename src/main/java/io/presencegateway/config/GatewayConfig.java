@@ -139,7 +139,7 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
   public static GatewayConfig from(RawSettings raw, FdBudget fds) {
     SettingParser p = new SettingParser(raw);
     try {
-      return parse(p);
+      return parse(p, fds);
     } catch (ConfigException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -149,7 +149,7 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
   }
 
-  private static GatewayConfig parse(SettingParser p) {
+  private static GatewayConfig parse(SettingParser p, FdBudget fds) {
     Source source = p.choice(Setting.SOURCE, Source.class);
     Webex webex = webex(p, source);
     GatewayConfig config = new GatewayConfig(
