@@ -1,27 +1,20 @@
 package io.presencegateway;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.ConfigLoader;
 import io.presencegateway.config.Setting;
 import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.ops.Logging;
 import io.vertx.core.Deployable;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
-import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -91,18 +84,10 @@ public final class Main extends VertxApplication {
       return effective;
     }
 
-    /**
-     * Vert.x metrics must be chosen when Vert.x is created. Labels are bounded: method, status code
-     * the route template (never the path, which holds person ids, nor client addresses) and the
-     * pool type and name.
-     */
+    /** Vert.x metrics must be chosen when Vert.x is created: see {@link GatewayMetrics#vertxBuilder}. */
     @Override
     public VertxBuilder createVertxBuilder(VertxOptions options) {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      GatewayMetrics.useProcessRegistry(registry);
-      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-          .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME)));
-      return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+      return GatewayMetrics.vertxBuilder(options);
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -62,7 +63,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ErrorMapper::handle);
-    router.route().last().handler(ctx -> ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + ctx.normalizedPath())));
+    router.route().last().handler(ctx -> unmatched(ctx, validation));
     HttpServerOptions options = new HttpServerOptions().setHost(services.config().http().host()).setPort(port)
         // no blanket idle timeout: streams are quiet between heartbeats; ConnectionGuard times out
         // connections that send no request (HTTP_REQUEST_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS) instead
@@ -83,6 +84,19 @@ public final class HttpVerticle extends VerticleBase {
           router.handle(request);
         })
         .listen().onSuccess(s -> server = s);
+  }
+
+  /** No route took the request: 405 with {@code Allow} when the contract has the path with other methods, else 404. */
+  private static void unmatched(RoutingContext ctx, ContractValidation validation) {
+    String path = ctx.normalizedPath();
+    List<String> allowed = validation.methodsAt(path);
+    if (allowed.isEmpty()) {
+      ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + path));
+      return;
+    }
+    ctx.response().putHeader("Allow", String.join(", ", allowed));
+    ErrorMapper.send(ctx, new ApiError(405, "method_not_allowed",
+        ctx.request().method().name() + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")"));
   }
 
   /**
