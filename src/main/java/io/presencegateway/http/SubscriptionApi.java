@@ -171,7 +171,9 @@ public final class SubscriptionApi implements RouteMount {
   private void list(RoutingContext ctx) {
     int max = intParam(ctx, "max", DEFAULT_PAGE, 1, MAX_PAGE);
     String cursor = ctx.request().getParam("cursor");
-    subscriptions().list().onSuccess(stored -> {
+    // the page is made in map(), not onSuccess(): an unknown cursor must fail the request (400), and
+    // with a store that answers later (Redis) an exception thrown in onSuccess reaches no handler
+    subscriptions().list().map(stored -> {
       List<Subscription> all = new ArrayList<>();
       builtIns.forEach(r -> all.add(builtInView(r)));
       all.addAll(stored);
@@ -183,10 +185,13 @@ public final class SubscriptionApi implements RouteMount {
       JsonArray items = new JsonArray();
       page.forEach(s -> items.add(view(s)));
       String next = from + max < all.size() ? page.get(page.size() - 1).id() : null;
+      return new JsonObject().put("items", items).put("nextCursor", next);
+    }).onSuccess(body -> {
+      String next = body.getString("nextCursor");
       if (next != null) {
         ctx.response().putHeader("Link", "<" + BASE + "?max=" + max + "&cursor=" + next + ">; rel=\"next\"");
       }
-      json(ctx, 200, new JsonObject().put("items", items).put("nextCursor", next));
+      json(ctx, 200, body);
     }).onFailure(ctx::fail);
   }
 
