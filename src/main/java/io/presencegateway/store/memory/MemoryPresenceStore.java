@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,8 +206,9 @@ public final class MemoryPresenceStore implements PresenceStore {
       if (EventId.parse(e.id()).orElseThrow().compareTo(from) <= 0) {
         break;
       }
-      out.add(0, e);
+      out.add(e);
     }
+    Collections.reverse(out); // collected newest first (walking back to the cursor); oldest first out
     return out.size() > max ? new ArrayList<>(out.subList(0, max)) : out;
   }
 
