@@ -31,7 +31,7 @@ public enum Setting {
   WEBHOOK_URL("", "A static webhook receiver (built-in subscription). Empty: none."),
   WEBHOOK_SECRET("", "Signing secret for WEBHOOK_URL: 'whsec_' + base64 of 16+ random bytes. Required with WEBHOOK_URL."),
   WEBHOOKS("[]", "More static receivers: a JSON array of {\"url\",\"secret\",\"ids\",\"statuses\"} (ids: person ids; ids and statuses: arrays of strings; no other keys)."),
-  WEBHOOK_ALLOW_PRIVATE_TARGETS("false", "Allow webhook targets on loopback/private/link-local addresses (tests, local demos)."),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS("false", "Allow webhook targets on loopback/private/link-local addresses and cloud metadata hosts (169.254.169.254 is link-local): tests and local demos only, never where the gateway can reach a metadata service."),
   WEBHOOK_TIMEOUT_MS("10000", "A delivery attempt that has no 2xx answer within this time failed."),
   WEBHOOK_RETRY_SCHEDULE("5s,5m,30m,2h,5h,10h,10h", "Delays between attempts (ms, s, m, h, d suffixes; each 0 to 365d); jitter is added."),
   WEBHOOK_DISABLE_AFTER("5d", "A subscription failing without a single success for this long is disabled (s, m, h, d suffixes; up to 365d)."),

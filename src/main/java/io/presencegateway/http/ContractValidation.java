@@ -155,8 +155,12 @@ public final class ContractValidation implements Handler<RoutingContext> {
         todo.addAll(u.getErrors());
       }
     }
-    return all.stream().filter(u -> u.getError() != null && !u.getError().contains("does not match"))
-        .findFirst().orElse(all.get(all.size() - 1));
+    // the rule that failed, at the deepest place in the body: "A subschema had errors" (a $ref) and
+    // "does not match" (a wrapper) say nothing a client can fix
+    return all.stream().filter(u -> u.getError() != null && !u.getError().contains("does not match")
+            && !u.getError().contains("subschema had errors"))
+        .max(java.util.Comparator.comparingInt(u -> u.getInstanceLocation() == null ? 0 : u.getInstanceLocation().length()))
+        .orElse(all.get(all.size() - 1));
   }
 
 

@@ -368,7 +368,8 @@ public final class SubscriptionApi implements RouteMount {
   // ---- validation ----
 
   private static JsonObject body(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    // no body at all (length -1: nothing was sent) or an empty one: every field is optional here
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().buffer().length() == 0) {
       return new JsonObject();
     }
     Object parsed = ctx.body().asJsonObject();

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencegateway.GatewayServices;
@@ -113,7 +114,7 @@ public final class GatewayMetrics {
    * adds its own series to the same registry. Used by the launcher ({@link io.presencegateway.Main}).
    */
   public static VertxBuilder vertxBuilder(VertxOptions options) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = newRegistry();
     useProcessRegistry(registry);
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
         .setLabels(EnumSet.copyOf(VERTX_LABELS)));
@@ -122,7 +123,19 @@ public final class GatewayMetrics {
 
   private static PrometheusMeterRegistry registryForNewGateway() {
     PrometheusMeterRegistry shared = PROCESS_REGISTRY.getAndSet(null);
-    return shared != null ? shared : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return shared != null ? shared : newRegistry();
+  }
+
+  /**
+   * A Prometheus registry that drops the {@code pool_name} tag wherever Vert.x still sets it: some
+   * client pools are tagged with it despite {@link #VERTX_LABELS} (named after the remote host and
+   * port), and Prometheus refuses a second meter of the same name with other tag keys (a warning at
+   * every start, and the series lost). Without it the receivers' addresses stay out of /metrics too.
+   */
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(MeterFilter.ignoreTags("pool_name"));
+    return registry;
   }
 
   public PrometheusMeterRegistry registry() {

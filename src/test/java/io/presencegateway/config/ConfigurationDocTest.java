@@ -20,7 +20,7 @@ class ConfigurationDocTest {
         .append("Every setting is a key of `config.json` (or of the file given with `-conf`) and an environment\n")
         .append("variable of the same name; the environment wins over the file, the file over the default. A\n")
         .append("missing or broken `-conf` file, unknown keys in the file and bad values stop the start (exit code\n")
-        .append("2) with one line naming the setting. Durations take ms, s, m, h or d and are 0 to 365 days.\n")
+        .append("2) with one line naming the setting. Settings ending in `_MS` take a number of milliseconds; the other durations take a unit (ms, s, m, h or d, e.g. `30s`) and are 0 to 365 days.\n")
         .append("Generated from `Setting.java`.\n\n")
         .append("| setting (env) | default | meaning |\n|---|---|---|\n");
     for (Setting s : Setting.values()) {

@@ -172,6 +172,10 @@ class SubscriptionApiTest {
     }
 
     api.call("POST", "/v1/subscriptions/" + id + "/rotate-secret", new JsonObject().put("overlapSeconds", 0));
+    var noBody = api.call("POST", "/v1/subscriptions/" + id + "/rotate-secret", null);
+    assertThat(noBody.statusCode()).as("every field optional, so no body at all is fine: " + noBody.bodyAsString()).isEqualTo(200);
+    assertThat(noBody.bodyAsJsonObject().getString("secret")).startsWith("whsec_");
+    api.call("POST", "/v1/subscriptions/" + id + "/rotate-secret", new JsonObject().put("overlapSeconds", 0));
     var test = api.call("POST", "/v1/subscriptions/" + id + "/test", null);
     assertThat(test.statusCode()).isEqualTo(200);
     assertThat(test.bodyAsJsonObject().getBoolean("succeeded")).isTrue();
