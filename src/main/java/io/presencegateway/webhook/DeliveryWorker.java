@@ -24,8 +24,10 @@ import java.util.OptionalLong;
  * context. Isolation: each subscription has its own {@link WebhookSender} (own client, own small
  * pool, per-attempt deadline) and at most {@link #MAX_IN_FLIGHT} attempts out; a claim never takes
  * more than a subscription's free slots, so a hanging receiver's backlog waits in the store and the
- * other subscriptions' jobs keep coming. A claim round runs after every enqueue and every finished
- * attempt, and at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
+ * other subscriptions' jobs keep coming. Every enqueue and every finished attempt asks for a claim
+ * round; the asks made in one event-loop turn share one round (so a round claims for every
+ * subscription that freed slots meanwhile, and the subscription list is read once for all of them),
+ * and a round runs at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
  *
  * <p>Shutdown ({@link #stop}) claims nothing new, lets the attempts on the wire finish for a given
  * time, then hands back the ones still waiting for an answer: their jobs are due again at once for
@@ -35,7 +37,7 @@ import java.util.OptionalLong;
 final class DeliveryWorker {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
   static final int MAX_IN_FLIGHT = 4;
-  static final int CLAIM_MAX = 64;
+  static final int CLAIM_MAX = 256;
   static final long IDLE_POLL_MS = 100;
 
   private final Vertx vertx;
@@ -54,6 +56,9 @@ final class DeliveryWorker {
   private Future<Integer> round;
   private boolean claiming;
   private boolean again;
+  /** A round is asked for and will run when this event-loop turn is over. */
+  private boolean asked;
+  private long rounds;
   private boolean stopped;
   private long idleTimer = -1;
 
@@ -70,7 +75,11 @@ final class DeliveryWorker {
     this.leaseMs = 2L * timeoutMs + 5_000;
   }
 
-  /** Asks for a claim round now (a second ask during a round makes one more round after it). */
+  /**
+   * Asks for a claim round. It runs once the current event-loop turn is over, so every ask made in
+   * that turn (several attempts finishing together, an enqueue) is served by the same round; an ask
+   * during a round makes one more round after it. Called on the worker's context.
+   */
   void wake() {
     if (stopped) {
       return;
@@ -79,10 +88,29 @@ final class DeliveryWorker {
       again = true;
       return;
     }
-    claimRound();
+    if (!asked) {
+      asked = true;
+      vertx.runOnContext(v -> {
+        asked = false;
+        if (stopped) {
+          return;
+        }
+        if (claiming) {
+          again = true;
+        } else {
+          claimRound();
+        }
+      });
+    }
+  }
+
+  /** Claim rounds run so far (for tests: asks made together share one). */
+  long rounds() {
+    return rounds;
   }
 
   private void claimRound() {
+    rounds++;
     claiming = true;
     again = false;
     if (idleTimer >= 0) {
@@ -102,7 +130,7 @@ final class DeliveryWorker {
         return;
       }
       if (again || (ar.succeeded() && ar.result() == CLAIM_MAX)) {
-        vertx.runOnContext(v -> wake());
+        wake();
       } else {
         idleTimer = vertx.setTimer(IDLE_POLL_MS, t -> {
           idleTimer = -1;
