@@ -4,6 +4,7 @@ import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.store.DeliveryStore;
 import io.presencegateway.store.DeliveryStore.Claim;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,8 +21,8 @@ import java.util.OptionalLong;
 
 /**
  * Takes due jobs from the {@link DeliveryStore} and makes their attempts, on the webhook verticle's
- * context. Isolation: each subscription has its own {@link WebhookSender} (own client, own small
- * pool, per-attempt deadline) and at most {@link #MAX_IN_FLIGHT} attempts out; a claim never takes
+ * context (it is made there). Isolation: each subscription has its own {@link WebhookSender} (own
+ * client, own small pool, per-attempt deadline) and at most {@link #MAX_IN_FLIGHT} attempts out; a claim never takes
  * more than a subscription's free slots, so a hanging receiver's backlog waits in the store and the
  * other subscriptions' jobs keep coming. Every enqueue and every finished attempt asks for a claim
  * round; the asks made in one event-loop turn share one round (so a round claims for every
@@ -41,6 +41,8 @@ final class DeliveryWorker {
   static final long IDLE_POLL_MS = 100;
 
   private final Vertx vertx;
+  /** The webhook verticle's context: the worker's state is touched there only. */
+  private final Context context;
   private final DeliveryStore store;
   private final SubscriptionDirectory directory;
   private final RetryPolicy retry;
@@ -65,6 +67,7 @@ final class DeliveryWorker {
   DeliveryWorker(Vertx vertx, DeliveryStore store, SubscriptionDirectory directory, RetryPolicy retry, DeliveryLog log,
                  TargetGuard guard, GatewayMetrics metrics, int timeoutMs) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.store = store;
     this.directory = directory;
     this.retry = retry;
@@ -78,9 +81,14 @@ final class DeliveryWorker {
   /**
    * Asks for a claim round. It runs once the current event-loop turn is over, so every ask made in
    * that turn (several attempts finishing together, an enqueue) is served by the same round; an ask
-   * during a round makes one more round after it. Called on the worker's context.
+   * during a round makes one more round after it. An ask from another thread (a store future
+   * completed there) is passed to the worker's context first.
    */
   void wake() {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> wake());
+      return;
+    }
     if (stopped) {
       return;
     }
@@ -90,7 +98,7 @@ final class DeliveryWorker {
     }
     if (!asked) {
       asked = true;
-      vertx.runOnContext(v -> {
+      context.runOnContext(v -> {
         asked = false;
         if (stopped) {
           return;
@@ -148,13 +156,14 @@ final class DeliveryWorker {
       if (stopped) {
         return handBack(claims).map(claims.size());
       }
-      claims.forEach(c -> start(c, targets.get(c.job().subscriptionId()), now));
+      RoundEvents events = new RoundEvents();
+      claims.forEach(c -> start(c, targets.get(c.job().subscriptionId()), events, now));
       closeUnused(targets);
       return Future.succeededFuture(claims.size());
     });
   }
 
-  private void start(Claim claim, Target target, long now) {
+  private void start(Claim claim, Target target, RoundEvents events, long now) {
     if (target == null) {
       settled(store.complete(claim)); // the subscription was deleted: nobody to deliver to
       return;
@@ -163,15 +172,16 @@ final class DeliveryWorker {
       settled(store.deadLetter(claim, "subscription disabled", now));
       return;
     }
-    PresenceEvent event = DeliveryPayload.decode(claim.job().eventId(), claim.job().payload());
-    Buffer body = DeliveryPayload.body(event, claim.livePersonKeys());
+    RoundEvents.Decoded decoded = events.event(claim.job().eventId(), claim.job().payload());
+    PresenceEvent event = decoded.event();
+    Buffer body = events.body(claim.job().eventId(), claim.job().payload(), claim.livePersonKeys());
     if (body == null) {
       settled(store.complete(claim));
       return;
     }
     InFlightAttempts.Attempt attempt = inFlight.start(claim);
     sender(target.id()).send(target.receiver(), event.id(), event.orgId(), body)
-        .compose(outcome -> inFlight.answered(attempt) ? settle(claim, target, outcome, event) : Future.succeededFuture())
+        .compose(outcome -> inFlight.answered(attempt) ? settle(claim, target, outcome, decoded) : Future.succeededFuture())
         .onComplete(ar -> {
           inFlight.ended(attempt);
           if (ar.failed()) {
@@ -182,12 +192,12 @@ final class DeliveryWorker {
         });
   }
 
-  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o, PresenceEvent event) {
+  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o, RoundEvents.Decoded event) {
     long now = System.currentTimeMillis();
     if (o.succeeded()) {
       record(claim, target, o, -1);
       metrics.webhookEventDelivered();
-      metrics.deliveryLatency(sinceDetection(event, now));
+      metrics.deliveryLatency(event.sinceDetection(now));
       return store.complete(claim).compose(v -> directory.succeeded(target));
     }
     if (o.gone()) {
@@ -215,15 +225,6 @@ final class DeliveryWorker {
     metrics.webhookAttempt(GatewayMetrics.outcomeOf(o.statusCode(), o.succeeded()));
     store.recordAttempt(target.id(), a.toJson())
         .onFailure(e -> LOG.warn("Could not store a webhook attempt of {}: {}", target.id(), e.toString()));
-  }
-
-  /** Detection (the event's timestamp) to now; zero when the timestamp cannot be read (test events). */
-  private static Duration sinceDetection(PresenceEvent event, long nowMs) {
-    try {
-      return Duration.ofMillis(Math.max(0, nowMs - Instant.parse(event.timestamp()).toEpochMilli()));
-    } catch (RuntimeException e) {
-      return Duration.ZERO;
-    }
   }
 
   private void settled(Future<Void> f) {
