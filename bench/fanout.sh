@@ -43,6 +43,13 @@ ulimit -n "$(ulimit -Hn)"
 FD_LIMIT=$(ulimit -n)
 [ "$FD_LIMIT" = unlimited ] && FD_LIMIT=$((IDLE_MAX + FD_HEADROOM))
 IDLE_CLIENTS=$(( FD_LIMIT - FD_HEADROOM < IDLE_MAX ? FD_LIMIT - FD_HEADROOM : IDLE_MAX ))
+# and no more than the gateway's HTTP_MAX_CONNECTIONS=auto takes: the limit less its reserve (a
+# fortieth, 256..2048) and the room it keeps for API requests (a tenth of the rest, at most 256)
+GW_RESERVE=$(( FD_LIMIT / 40 < 256 ? 256 : (FD_LIMIT / 40 > 2048 ? 2048 : FD_LIMIT / 40) ))
+GW_PORT_CAP=$(( FD_LIMIT - GW_RESERVE ))
+GW_API_ROOM=$(( GW_PORT_CAP / 10 < 256 ? GW_PORT_CAP / 10 : 256 ))
+GW_STREAMS=$(( GW_PORT_CAP - GW_API_ROOM ))
+[ "$IDLE_CLIENTS" -le "$GW_STREAMS" ] || IDLE_CLIENTS=$GW_STREAMS
 
 # loadtool RUN-OPTIONS...: one measurement, in the background so that the EXIT trap can stop it too,
 # and killed if it outlives its own deadline by far.

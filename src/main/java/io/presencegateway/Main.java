@@ -1,34 +1,28 @@
 package io.presencegateway;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.ConfigLoader;
 import io.presencegateway.config.Setting;
 import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.ops.Logging;
 import io.vertx.core.Deployable;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
-import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Entry point: the Vert.x 5 launcher ({@code -conf FILE} and the usual options) with these
- * additions: without {@code -conf}, {@code ./config.json} is used when present; a configuration
- * error ends the start with one line naming the setting instead of a stack trace; Vert.x reports
+ * additions: without {@code -conf}, {@code ./config.json} is used when present; a missing or broken
+ * {@code -conf} file, any bad setting and a host name that does not resolve end the start (exit 2)
+ * with one line naming the setting instead of a warning or a stack trace; Vert.x reports
  * its HTTP server/client metrics into the Prometheus registry served at {@code /metrics}; and on
  * SIGTERM the gateway shuts down in order ({@link MainVerticle#shutdown()}) before Vert.x closes,
  * with the process ending within {@code SHUTDOWN_TIMEOUT_MS} whatever happens.
@@ -40,6 +34,14 @@ public final class Main extends VertxApplication {
   }
 
   public static void main(String[] args) {
+    String conf = ConfigLoader.confArgument(args);
+    if (conf != null) {
+      try {
+        ConfigLoader.readConf(conf); // the launcher only warns about a bad -conf and starts without it
+      } catch (ConfigException e) {
+        fail(e);
+      }
+    }
     int code = new Main(args).launch();
     if (code != 0) {
       System.exit(code);
@@ -71,22 +73,21 @@ public final class Main extends VertxApplication {
           return fail(e);
         }
       }
+      // the whole configuration, checked before Vert.x starts: a bad value is one line and exit 2,
+      // and host names are resolved here (blocking is fine on the launcher thread, not on an event loop)
+      try {
+        ConfigLoader.requireResolvableHosts(ConfigLoader.load(effective, System.getenv()));
+      } catch (ConfigException e) {
+        return fail(e);
+      }
       Logging.apply(effective, System.getenv());
       return effective;
     }
 
-    /**
-     * Vert.x metrics must be chosen when Vert.x is created. Labels are bounded: method, status code
-     * the route template (never the path, which holds person ids, nor client addresses) and the
-     * pool type and name.
-     */
+    /** Vert.x metrics must be chosen when Vert.x is created: see {@link GatewayMetrics#vertxBuilder}. */
     @Override
     public VertxBuilder createVertxBuilder(VertxOptions options) {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      GatewayMetrics.useProcessRegistry(registry);
-      options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-          .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME)));
-      return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+      return GatewayMetrics.vertxBuilder(options);
     }
 
     @Override

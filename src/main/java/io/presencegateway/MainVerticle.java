@@ -172,7 +172,8 @@ public class MainVerticle extends VerticleBase {
     // this one simulator as their upstream (SOURCE=webex); otherwise a token nobody else knows
     String token = config.webex().token().isEmpty() ? "sim-" + UUID.randomUUID() : config.webex().token();
     WebexSimulatorVerticle simulator = new WebexSimulatorVerticle(config.simulator(), token);
-    return deploy(simulator).recover(e -> Future.failedFuture(portTaken(e, Setting.SIMULATOR_PORT, config.simulator().port())))
+    return deploy(simulator).recover(e -> Future.failedFuture(bindProblem(e, Setting.SIMULATOR_HOST, config.simulator().host(),
+            Setting.SIMULATOR_PORT, config.simulator().port())))
         .map(id -> {
       simulatorId = id;
       simulatorPort = simulator.actualPort();
@@ -193,7 +194,8 @@ public class MainVerticle extends VerticleBase {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     int configured = services.config().http().port();
     HttpVerticle first = new HttpVerticle(services, configured == 0 ? -1 : configured);
-    return deploy(first).recover(e -> Future.failedFuture(portTaken(e, Setting.HTTP_PORT, configured))).compose(id -> {
+    return deploy(first).recover(e -> Future.failedFuture(bindProblem(e, Setting.HTTP_HOST, services.config().http().host(),
+        Setting.HTTP_PORT, configured))).compose(id -> {
       httpIds.add(id);
       httpPort = first.actualPort();
       if (instances == 1) {
@@ -215,11 +217,19 @@ public class MainVerticle extends VerticleBase {
     }
   }
 
-  /** A port another process holds is a configuration problem: one line naming the setting, no stack trace. */
-  static Throwable portTaken(Throwable failure, Setting setting, int port) {
+  /**
+   * A port another process holds, or a host name that does not resolve, is a configuration problem:
+   * one line naming the setting, no stack trace.
+   */
+  static Throwable bindProblem(Throwable failure, Setting hostSetting, String host, Setting portSetting, int port) {
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof java.net.BindException || String.valueOf(c.getMessage()).contains("Address already in use")) {
-        return new ConfigException(setting, "port " + port + " is already in use: free it or choose another port with " + setting.name());
+        return new ConfigException(portSetting, "port " + port + " is already in use: free it or choose another port with "
+            + portSetting.name());
+      }
+      if (c instanceof java.net.UnknownHostException) {
+        return new ConfigException(hostSetting, "'" + host + "' cannot be resolved to an address "
+            + "(use an IP address, e.g. 0.0.0.0 for every interface or 127.0.0.1 for loopback only)");
       }
     }
     return failure;

@@ -85,16 +85,24 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
    * @param personGetMax explicit lists up to this size use per-person GETs, longer ones the org list
    * @param watchMax     most ids an explicit watch list may hold
    * @param debounceMs   flap filter window, 0 = off
+   * @param statusMessagesMax most status messages stored in all (each cycle reads them all)
    */
-  public record Upstream(int personGetMax, int watchMax, int debounceMs) {
+  public record Upstream(int personGetMax, int watchMax, int debounceMs, int statusMessagesMax) {
     public static Upstream defaults() {
-      return new Upstream(25, 5000, 0);
+      return new Upstream(25, 5000, 0, 10_000);
     }
   }
 
-  /** Limits of the SSE and WebSocket channels. */
+  /**
+   * Limits of the SSE and WebSocket channels and of the HTTP port's connections.
+   *
+   * @param maxConnections     stream (SSE + WebSocket) connections, beyond: 503
+   * @param maxHttpConnections every connection to the HTTP port, beyond: closed as accepted
+   * @param requestTimeoutMs   time to send a complete request on a new connection, or a body after its headers
+   * @param idleTimeoutMs      time a keep-alive connection may wait for its next request
+   */
   public record Channels(int maxConnections, int sseHeartbeatMs, int wsPingMs, int clientBufferBytes,
-                         List<String> corsOrigins) { }
+                         List<String> corsOrigins, int maxHttpConnections, int requestTimeoutMs, int idleTimeoutMs) { }
 
   /** A receiver configured without the API; {@code ids}/{@code statuses} empty = everything. */
   public record StaticReceiver(URI url, String secret, Set<String> ids, Set<String> statuses) {
@@ -124,11 +132,28 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
 
   /** Parses and validates; throws {@link ConfigException} with one line naming the bad setting. */
   public static GatewayConfig from(RawSettings raw) {
+    return from(raw, FdBudget.current());
+  }
+
+  /** As {@link #from(RawSettings)}, with the open-file limit given (tests). */
+  public static GatewayConfig from(RawSettings raw, FdBudget fds) {
     SettingParser p = new SettingParser(raw);
+    try {
+      return parse(p, fds);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // a check this class lacks: still one line naming the setting (never its value: it may be a secret)
+      throw new ConfigException(p.last() == null ? "config: invalid (" + e.getClass().getSimpleName() + ")"
+          : p.last().name() + ": is not valid (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static GatewayConfig parse(SettingParser p, FdBudget fds) {
     Source source = p.choice(Setting.SOURCE, Source.class);
     Webex webex = webex(p, source);
     GatewayConfig config = new GatewayConfig(
-        new Http(p.host(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), p.list(Setting.API_KEYS)),
+        new Http(p.host(Setting.HTTP_HOST), p.integer(Setting.HTTP_PORT, 0, 65535), apiKeys(p)),
         source,
         webex,
         new Poll(p.integer(Setting.POLL_INTERVAL_MS, 100, 3_600_000), p.integer(Setting.POLL_MAX_BACKOFF_MS, 100, 3_600_000),
@@ -138,16 +163,37 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
             p.integer(Setting.SIMULATOR_PEOPLE, 0, 200_000), p.integer(Setting.SIMULATOR_SEED, Integer.MIN_VALUE, Integer.MAX_VALUE),
             p.integer(Setting.SIMULATOR_CHANGE_INTERVAL_MS, 0, 3_600_000)),
         new Store(redisUrl(p), p.integer(Setting.EVENT_LOG_SIZE, 100, 10_000_000), p.integer(Setting.REDIS_TIMEOUT_MS, 50, 600_000)),
-        new Channels(p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
+        new Channels(maxConnections(p, fds), p.integer(Setting.SSE_HEARTBEAT_MS, 100, 15_000),
             p.integer(Setting.WS_PING_MS, 100, 25_000), p.integer(Setting.CLIENT_BUFFER_BYTES, 1024, 64 * 1024 * 1024),
-            corsOrigins(p)),
+            corsOrigins(p), fds.maxHttpConnections(), p.integer(Setting.HTTP_REQUEST_TIMEOUT_MS, 100, 600_000),
+            p.integer(Setting.HTTP_IDLE_TIMEOUT_MS, 100, 3_600_000)),
         oauth(p),
         new Upstream(p.integer(Setting.WEBEX_PERSON_GET_MAX, 0, 10_000), p.integer(Setting.WEBEX_WATCH_MAX, 1, 1_000_000),
-            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000)),
+            p.integer(Setting.POLL_DEBOUNCE_MS, 0, 3_600_000), p.integer(Setting.STATUS_MESSAGES_MAX, 0, 1_000_000)),
         new Ops(p.integer(Setting.SHUTDOWN_TIMEOUT_MS, 1000, 600_000), p.choice(Setting.LOG_FORMAT, LogFormat.class),
             p.choice(Setting.LOG_LEVEL, LogLevel.class)));
     leaseOutlivesARenewal(config.poll(), config.store());
+    portsDiffer(config);
     return config;
+  }
+
+  /** Vert.x would share one port between the simulator and the API (requests alternating between them). */
+  private static void portsDiffer(GatewayConfig config) {
+    int port = config.http().port();
+    if (config.source() == Source.SIMULATOR && port != 0 && config.simulator().port() == port) {
+      throw new ConfigException(Setting.SIMULATOR_PORT, "must differ from HTTP_PORT (both are " + port
+          + "): the simulator and the API each need their own port (0 = any free port)");
+    }
+  }
+
+  /** A value made only of commas and blanks would leave the API open while looking configured. */
+  private static List<String> apiKeys(SettingParser p) {
+    List<String> keys = p.list(Setting.API_KEYS);
+    if (keys.isEmpty() && !p.text(Setting.API_KEYS).isEmpty()) {
+      throw new ConfigException(Setting.API_KEYS, "holds no key, only commas or blanks: list at least one key "
+          + "(or leave it empty for an open API)");
+    }
+    return keys;
   }
 
   /**
@@ -161,6 +207,29 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
           + store.redisTimeoutMs() + " ms): the lease is renewed every third of it and a renewal may take REDIS_TIMEOUT_MS; got "
           + poll.leaseTtlMs());
     }
+  }
+
+  /**
+   * {@code auto} or a number the open-file limit can hold next to its reserve and the room kept for
+   * API requests: a limit the descriptors cannot back would fail at accept() instead of answering 503,
+   * and take the Redis, Webex and webhook sockets down with it.
+   */
+  private static int maxConnections(SettingParser p, FdBudget fds) {
+    if (p.text(Setting.HTTP_MAX_CONNECTIONS).trim().equalsIgnoreCase("auto")) {
+      int auto = fds.autoStreams();
+      if (auto < 1) {
+        throw new ConfigException(Setting.HTTP_MAX_CONNECTIONS, "the open-file limit (" + fds.fdLimit()
+            + ") leaves no room for stream connections: raise ulimit -n");
+      }
+      return auto;
+    }
+    int n = p.integer(Setting.HTTP_MAX_CONNECTIONS, 1, 1_000_000);
+    if (fds.known() && n > fds.maxStreams()) {
+      throw new ConfigException(Setting.HTTP_MAX_CONNECTIONS, "is " + n + " but the open-file limit " + fds.fdLimit()
+          + " holds at most " + fds.maxStreams() + " (" + fds.reserve() + " kept for Redis, Webex, webhooks and files, "
+          + fds.apiHeadroom() + " for API requests): raise ulimit -n or lower it, or use auto");
+    }
+    return n;
   }
 
   private static Oauth oauth(SettingParser p) {
@@ -253,21 +322,53 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
       throw new ConfigException(Setting.WEBHOOKS, "must be a JSON array of {\"url\",\"secret\"} objects");
     }
     List<StaticReceiver> out = new ArrayList<>();
+    int n = 0;
     for (Object o : array) {
+      n++;
       if (!(o instanceof JsonObject)) {
         throw new ConfigException(Setting.WEBHOOKS, "every entry must be an object with a \"url\"");
       }
       JsonObject j = (JsonObject) o;
-      URI u = SettingParser.httpUrl(Setting.WEBHOOKS, j.getString("url", ""));
-      String secret = secret(Setting.WEBHOOKS, j.getString("secret", ""));
+      for (String key : j.fieldNames()) {
+        if (!RECEIVER_KEYS.contains(key)) {
+          throw new ConfigException(Setting.WEBHOOKS, "entry " + n + " has an unknown key '" + key + "' (known: " + RECEIVER_KEYS + ")");
+        }
+      }
+      if (!(j.getValue("url") instanceof String url)) {
+        throw new ConfigException(Setting.WEBHOOKS, "entry " + n + " needs a \"url\" string");
+      }
+      URI u = SettingParser.httpUrl(Setting.WEBHOOKS, url);
+      Object rawSecret = j.getValue("secret");
+      if (rawSecret != null && !(rawSecret instanceof String)) {
+        throw new ConfigException(Setting.WEBHOOKS, "entry for " + u + ": \"secret\" must be a string ('whsec_' + base64)");
+      }
+      String secret = secret(Setting.WEBHOOKS, (String) rawSecret);
       if (secret == null) {
         throw new ConfigException(Setting.WEBHOOKS, "entry for " + u + " needs a \"secret\" ('whsec_' + base64)");
       }
-      out.add(new StaticReceiver(u, secret,
-          Set.copyOf(j.getJsonArray("ids", new JsonArray()).stream().map(String::valueOf).toList()),
-          Set.copyOf(j.getJsonArray("statuses", new JsonArray()).stream().map(String::valueOf).toList())));
+      List<String> ids = strings(j, "ids", u);
+      for (String id : ids) {
+        if (!PersonIds.isValid(id)) {
+          throw new ConfigException(Setting.WEBHOOKS, "entry for " + u + ": '" + id + "' in \"ids\" is not a Webex person id");
+        }
+      }
+      out.add(new StaticReceiver(u, secret, Set.copyOf(ids), Set.copyOf(strings(j, "statuses", u))));
     }
     return out;
+  }
+
+  private static final Set<String> RECEIVER_KEYS = new java.util.TreeSet<>(List.of("url", "secret", "ids", "statuses"));
+
+  /** An optional array of strings in a WEBHOOKS entry. */
+  private static List<String> strings(JsonObject entry, String key, URI url) {
+    Object value = entry.getValue(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || array.stream().anyMatch(v -> !(v instanceof String))) {
+      throw new ConfigException(Setting.WEBHOOKS, "entry for " + url + ": \"" + key + "\" must be an array of strings");
+    }
+    return array.stream().map(String.class::cast).toList();
   }
 
   /** A Standard Webhooks secret: {@code whsec_} + base64 of at least 16 bytes; null when empty. */
@@ -289,6 +390,10 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     return value;
   }
 
+  /**
+   * {@code redis[s]://[[user]:password@]host[:port][/db][?options]} or {@code unix://path}, checked
+   * here rather than failing inside the Redis client. Messages never repeat the URL (it may hold a password).
+   */
   private static String redisUrl(SettingParser p) {
     String url = p.text(Setting.REDIS_URL);
     if (url.isEmpty()) {
@@ -296,6 +401,34 @@ public record GatewayConfig(Http http, Source source, Webex webex, Poll poll, We
     }
     if (!url.startsWith("redis://") && !url.startsWith("rediss://") && !url.startsWith("unix://")) {
       throw new ConfigException(Setting.REDIS_URL, "must start with redis://, rediss:// or unix://");
+    }
+    URI u;
+    try {
+      u = new URI(url);
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(Setting.REDIS_URL, "is not a valid URL (characters such as spaces or '#' in a password "
+          + "must be percent-encoded): redis://[:password@]host[:port][/db]");
+    }
+    if (url.startsWith("unix://")) {
+      if (u.getPath() == null || u.getPath().isEmpty()) {
+        throw new ConfigException(Setting.REDIS_URL, "needs a socket path, e.g. unix:///run/redis/redis.sock");
+      }
+    } else {
+      if (u.getHost() == null || u.getHost().isEmpty()) {
+        throw new ConfigException(Setting.REDIS_URL, "has no host, or a port that is not a number: redis://[:password@]host[:port][/db]");
+      }
+      if (u.getPort() != -1 && (u.getPort() < 1 || u.getPort() > 65535)) {
+        throw new ConfigException(Setting.REDIS_URL, "port must be between 1 and 65535, got " + u.getPort());
+      }
+      String path = u.getPath() == null ? "" : u.getPath();
+      if (!path.isEmpty() && !path.equals("/") && !path.matches("/[0-9]{1,4}")) {
+        throw new ConfigException(Setting.REDIS_URL, "the part after the host must be a database number, e.g. redis://host:6379/0");
+      }
+    }
+    try {
+      new io.vertx.redis.client.impl.RedisURI(url);
+    } catch (RuntimeException e) {
+      throw new ConfigException(Setting.REDIS_URL, "is not a URL the Redis client accepts (" + e.getClass().getSimpleName() + ")");
     }
     return url;
   }

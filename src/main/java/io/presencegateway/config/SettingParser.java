@@ -7,20 +7,33 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** Typed reads of {@link RawSettings}; every failure is a one-line {@link ConfigException}. */
+/**
+ * Typed reads of {@link RawSettings}; every failure is a one-line {@link ConfigException}. Remembers
+ * the setting read last, so that an unexpected failure can still name it ({@link #last()}).
+ */
 final class SettingParser {
+  /** The longest delay any duration setting takes: far beyond any sensible value, far from overflowing. */
+  static final Duration MAX_DURATION = Duration.ofDays(365);
+
   private final RawSettings raw;
+  private Setting last;
 
   SettingParser(RawSettings raw) {
     this.raw = raw;
   }
 
+  /** The setting read last (null before the first read). */
+  Setting last() {
+    return last;
+  }
+
   String text(Setting s) {
+    last = s;
     return raw.text(s);
   }
 
   int integer(Setting s, long min, long max) {
-    String v = raw.text(s);
+    String v = text(s);
     try {
       long n = Long.parseLong(v);
       if (n < min || n > max) {
@@ -28,13 +41,16 @@ final class SettingParser {
       }
       return (int) n;
     } catch (NumberFormatException e) {
+      if (v.matches("[+-]?[0-9]+")) {
+        throw new ConfigException(s, "must be between " + min + " and " + max + ", got " + v);
+      }
       throw new ConfigException(s, "must be an integer, got '" + v + "'");
     }
   }
 
   /** An interface to bind to: an IP literal or a host name (resolved when binding). */
   String host(Setting s) {
-    String v = raw.text(s);
+    String v = text(s);
     if (v.isEmpty()) {
       throw new ConfigException(s, "is required (e.g. 0.0.0.0 for every interface, 127.0.0.1 for loopback only)");
     }
@@ -56,7 +72,7 @@ final class SettingParser {
   }
 
   boolean bool(Setting s) {
-    String v = raw.text(s).toLowerCase(Locale.ROOT);
+    String v = text(s).toLowerCase(Locale.ROOT);
     switch (v) {
       case "true": case "yes": case "1": return true;
       case "false": case "no": case "0": case "": return false;
@@ -66,7 +82,7 @@ final class SettingParser {
 
   /** An absolute http(s) URL, or null when empty and {@code optional}. */
   URI httpUrl(Setting s, boolean optional) {
-    String v = raw.text(s);
+    String v = text(s);
     if (v.isEmpty()) {
       if (optional) {
         return null;
@@ -94,7 +110,7 @@ final class SettingParser {
   }
 
   List<String> list(Setting s) {
-    String v = raw.text(s);
+    String v = text(s);
     if (v.isEmpty()) {
       return List.of();
     }
@@ -119,28 +135,42 @@ final class SettingParser {
     return List.copyOf(out);
   }
 
-  private static Duration duration(Setting s, String part) {
+  /** One delay: a whole number with ms, s, m, h or d; never negative, at most {@link #MAX_DURATION}. */
+  static Duration duration(Setting s, String part) {
     String p = part.toLowerCase(Locale.ROOT);
-    try {
-      if (p.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(p.substring(0, p.length() - 2)));
-      }
-      long n = Long.parseLong(p.substring(0, p.length() - 1));
-      switch (p.charAt(p.length() - 1)) {
-        case 's': return Duration.ofSeconds(n);
-        case 'm': return Duration.ofMinutes(n);
-        case 'h': return Duration.ofHours(n);
-        case 'd': return Duration.ofDays(n);
-        default: break;
-      }
-    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-      // fall through to the error below
+    boolean millis = p.endsWith("ms");
+    String number = p.isEmpty() ? "" : p.substring(0, p.length() - (millis ? 2 : 1));
+    if (!number.matches("[+-]?[0-9]+")) {
+      throw new ConfigException(s, "'" + part + "' is not a delay like 5s, 5m or 2h");
     }
-    throw new ConfigException(s, "'" + part + "' is not a delay like 5s, 5m or 2h");
+    if (number.startsWith("-")) {
+      throw new ConfigException(s, "'" + part + "' is negative: a delay is 0 or more");
+    }
+    char unit = millis ? 'M' : p.charAt(p.length() - 1); // 'M' = ms (the input is lower case)
+    if ("Msmhd".indexOf(unit) < 0) {
+      throw new ConfigException(s, "'" + part + "' is not a delay like 5s, 5m or 2h");
+    }
+    Duration d;
+    try {
+      long n = Long.parseLong(number);
+      d = switch (unit) {
+        case 'M' -> Duration.ofMillis(n);
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      d = null; // more than a long holds: far too long in any case
+    }
+    if (d == null || d.compareTo(MAX_DURATION) > 0) {
+      throw new ConfigException(s, "'" + part + "' is too long: at most " + MAX_DURATION.toDays() + "d");
+    }
+    return d;
   }
 
   <E extends Enum<E>> E choice(Setting s, Class<E> type) {
-    String v = raw.text(s);
+    String v = text(s);
     try {
       return Enum.valueOf(type, v.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
@@ -150,6 +180,7 @@ final class SettingParser {
   }
 
   Object raw(Setting s) {
+    last = s;
     return raw.raw(s);
   }
 }

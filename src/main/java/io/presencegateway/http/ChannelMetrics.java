@@ -20,6 +20,9 @@ public final class ChannelMetrics {
   private final LongAdder resumes = new LongAdder();
   private final LongAdder resets = new LongAdder();
   private final LongAdder rejectedConnections = new LongAdder();
+  private final AtomicInteger httpConnections = new AtomicInteger();
+  private final LongAdder refusedAtAccept = new LongAdder();
+  private final LongAdder timedOut = new LongAdder();
 
   public void opened(Channel channel) {
     gauge(channel).incrementAndGet();
@@ -66,7 +69,7 @@ public final class ChannelMetrics {
     return gauge(channel).get();
   }
 
-  /** Event bus consumers held by open connections (gauge); zero when nothing is connected. */
+  /** Live-event subscriptions held by open connections (gauge); zero when nothing is connected. */
   public int busConsumers() {
     return busConsumers.get();
   }
@@ -96,5 +99,45 @@ public final class ChannelMetrics {
   /** Connections refused with 503 because the per-instance limit was reached. */
   public long rejectedConnections() {
     return rejectedConnections.sum();
+  }
+
+  /**
+   * Takes a place for a connection just accepted on the HTTP port (HTTP or WebSocket), unless
+   * {@code max} are open already: every true is paired with one {@link #httpConnectionClosed()}.
+   */
+  public boolean httpConnectionOpened(int max) {
+    while (true) {
+      int n = httpConnections.get();
+      if (n >= max) {
+        refusedAtAccept.increment();
+        return false;
+      }
+      if (httpConnections.compareAndSet(n, n + 1)) {
+        return true;
+      }
+    }
+  }
+
+  public void httpConnectionClosed() {
+    httpConnections.decrementAndGet();
+  }
+
+  public void timedOut() {
+    timedOut.increment();
+  }
+
+  /** Open connections on the HTTP port, WebSockets included (gauge). */
+  public int httpConnections() {
+    return httpConnections.get();
+  }
+
+  /** Connections closed as accepted because the HTTP port's cap (open-file limit minus reserve) was reached. */
+  public long refusedAtAccept() {
+    return refusedAtAccept.sum();
+  }
+
+  /** Connections closed for sending no complete request in time, or none for too long. */
+  public long timedOutConnections() {
+    return timedOut.sum();
   }
 }

@@ -59,7 +59,10 @@ public final class ChannelRegistry {
     m.counterFrom("presence_resumes", "Stream resumes (Last-Event-ID, lastEventId, since)", c, ChannelMetrics::resumes);
     m.counterFrom("presence_resume_resets", "Resumes answered with a reset and a fresh snapshot", c, ChannelMetrics::resets);
     m.counterFrom("presence_connections_rejected", "Connections refused with 503 (limit reached or shutting down)", c, ChannelMetrics::rejectedConnections);
-    m.gaugeFrom("presence_bus_consumers", "Event bus consumers held by open connections", c, ChannelMetrics::busConsumers);
+    m.gaugeFrom("presence_bus_consumers", "Live-event subscriptions held by open connections (served by one event bus consumer per event loop)", c, ChannelMetrics::busConsumers);
+    m.gaugeFrom("presence_http_connections", "Open connections on the HTTP port, WebSockets included", c, ChannelMetrics::httpConnections);
+    m.counterFrom("presence_http_connections_refused", "Connections closed as accepted: the HTTP port's cap (open-file limit minus reserve) was reached", c, ChannelMetrics::refusedAtAccept);
+    m.counterFrom("presence_http_connections_timed_out", "Connections closed for sending no complete request in time, or no new one for too long", c, ChannelMetrics::timedOutConnections);
     return this;
   }
 

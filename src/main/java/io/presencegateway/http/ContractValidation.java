@@ -21,9 +21,10 @@ import java.util.Map;
 /**
  * Checks every request that the contract ({@code openapi.yaml}) describes against it before any
  * handler runs, so that bad input gets one uniform {@code 400 {"error":{"code","message"}}}
- * whichever API it is for. Requests the contract does not describe (the page at {@code /}, a wrong
- * method) pass through to the router's usual 404/405. Mounted after the API key check and the body
- * handler: an unauthenticated request is a 401 before its shape is looked at.
+ * whichever API it is for. Requests the contract does not describe (the page's files, a wrong
+ * method) pass through to the router and end in a 404, or a 405 ({@link #methodsAt}). Mounted after
+ * the API key check and the body handler: an unauthenticated request is a 401 before its shape is
+ * looked at.
  */
 public final class ContractValidation implements Handler<RoutingContext> {
   /** The contract on the classpath; the same file is served at {@code GET /openapi.yaml}. */
@@ -86,6 +87,17 @@ public final class ContractValidation implements Handler<RoutingContext> {
 
   public OpenAPIContract contract() {
     return contract;
+  }
+
+  /**
+   * The methods the contract describes at the path of a request (e.g. {@code [GET]}), empty when it
+   * does not know the path: a request that no route took is a 405 with these as {@code Allow} when
+   * there are some, a 404 otherwise.
+   */
+  public java.util.List<String> methodsAt(String path) {
+    io.vertx.openapi.contract.Path known = contract.findPath(path);
+    return known == null ? java.util.List.of()
+        : known.getOperations().stream().map(o -> o.getHttpMethod().name()).sorted().toList();
   }
 
   /** The document as written in the repository, served at {@code /openapi.yaml}. */

@@ -33,9 +33,26 @@ public final class ErrorMapper {
     }
     ApiError error = toApiError(ctx.statusCode(), failure);
     if (error.status() >= 500) {
-      LOG.error("Request {} {} failed", ctx.request().method(), ctx.normalizedPath(), failure);
+      LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), redacted(failure));
     }
     send(ctx, error);
+  }
+
+  /**
+   * The failure as logged: same class name, stack and causes, with every message passed through
+   * {@link Redaction#text} (an exception may quote the request's URL, query and token included).
+   */
+  static Throwable redacted(Throwable failure) {
+    return failure == null ? null : new Redacted(failure, 0);
+  }
+
+  /** Logged as {@code ErrorMapper$Redacted: <original class>: <redacted message>}, with the original stack. */
+  private static final class Redacted extends RuntimeException {
+    Redacted(Throwable t, int depth) {
+      super(t.getClass().getName() + (t.getMessage() == null ? "" : ": " + Redaction.text(t.getMessage())),
+          t.getCause() == null || depth >= 8 ? null : new Redacted(t.getCause(), depth + 1), false, true);
+      setStackTrace(t.getStackTrace());
+    }
   }
 
   /** Redis down or stalled: 503 with Retry-After, and one warning line per interval, not one per request. */

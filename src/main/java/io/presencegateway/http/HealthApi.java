@@ -14,7 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * {@code GET /health/live}: 200 while the event loop answers. {@code GET /health/ready}: 200 when
+ * {@code GET /health/live}: 200 while every event loop runs a task within a second
+ * ({@link EventLoopProbe}), 503 when one is blocked or starved. {@code GET /health/ready}: 200 when
  * the store answers a ping within its timeout, the instance is not shutting down and, on the
  * instance that holds the poll lease, the last successful cycle is recent, upstream accepts the
  * token and has not throttled us past the staleness bound; 503 otherwise, with the reason per check
@@ -36,7 +37,9 @@ public final class HealthApi implements RouteMount {
 
   @Override
   public void mount(Router router) {
-    HealthChecks live = HealthChecks.create(vertx).register("event-loop", p -> p.complete(Status.OK()));
+    EventLoopProbe eventLoops = new EventLoopProbe(vertx, EventLoopProbe.BOUND_MS);
+    // the procedure's own timeout is left room so that a stuck loop is a clean DOWN (503), not a 500
+    HealthChecks live = HealthChecks.create(vertx).register("event-loops", EventLoopProbe.BOUND_MS + 1_000, eventLoops::check);
     HealthChecks ready = HealthChecks.create(vertx)
         .register("store", procedureTimeoutMs(), this::checkStore)
         .register("poller", procedureTimeoutMs(), this::checkPoller)

@@ -1,6 +1,7 @@
 package io.presencegateway.http;
 
 import io.presencegateway.GatewayServices;
+import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.sse.SseChannel;
 import io.presencegateway.ws.WsChannel;
@@ -11,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
@@ -31,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private HttpServer server;
   private Router router;
+  private ConnectionGuard connections;
 
   public HttpVerticle(GatewayServices services, int port) {
     this.services = services;
@@ -43,10 +46,15 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Future<HttpServer> listen(ContractValidation validation, Buffer contract) {
+    GatewayConfig.Channels limits = services.config().channels();
+    connections = new ConnectionGuard(ChannelRegistry.of(services).metrics(), limits.maxHttpConnections(),
+        limits.requestTimeoutMs(), limits.idleTimeoutMs());
+    connections.start(vertx);
     router = Router.router(vertx);
     Cors cors = new Cors(services.config().channels().corsOrigins());
     router.route().handler(new AccessLog());
     router.route().handler(cors);
+    router.route().handler(new TargetCheck());
     router.route("/v1/*").handler(new ApiKeyAuth(services.config().http().apiKeys()));
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.route().handler(validation);
@@ -55,13 +63,40 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     router.route().failureHandler(ErrorMapper::handle);
-    router.route().last().handler(ctx -> ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + ctx.normalizedPath())));
+    router.route().last().handler(ctx -> unmatched(ctx, validation));
     HttpServerOptions options = new HttpServerOptions().setHost(services.config().http().host()).setPort(port)
+        // no blanket idle timeout: streams are quiet between heartbeats; ConnectionGuard times out
+        // connections that send no request (HTTP_REQUEST_TIMEOUT_MS, HTTP_IDLE_TIMEOUT_MS) instead
         .setCompressionSupported(false).setIdleTimeout(0)
+        // HTTP/1.1 only: telling h2c from HTTP/1 waits for the first bytes, so a client that sends
+        // nothing would never reach ConnectionGuard (browsers use HTTP/2 over TLS only anyway)
+        .setHttp2ClearTextEnabled(false)
         // EventSource can filter only through the query string: room for ~700 ids instead of ~45
         .setMaxInitialLineLength(MAX_REQUEST_LINE).setMaxHeaderSize(16 * 1024)
-        .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+        .setMaxWebSocketFrameSize(WsChannel.MAX_FRAME_BYTES).setMaxWebSocketMessageSize(WsChannel.MAX_MESSAGE_BYTES)
+        // no WebSocket compression: the frame limit applies before inflation, so a 64 KiB
+        // permessage-deflate frame could inflate to gigabytes on the event loop. Clients only send
+        // small control messages; a frame that claims compression anyway is a protocol error (1002).
+        .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+    return vertx.createHttpServer(options).connectionHandler(connections::opened)
+        .requestHandler(request -> {
+          connections.request(request);
+          router.handle(request);
+        })
+        .listen().onSuccess(s -> server = s);
+  }
+
+  /** No route took the request: 405 with {@code Allow} when the contract has the path with other methods, else 404. */
+  private static void unmatched(RoutingContext ctx, ContractValidation validation) {
+    String path = ctx.normalizedPath();
+    List<String> allowed = validation.methodsAt(path);
+    if (allowed.isEmpty()) {
+      ErrorMapper.send(ctx, ApiError.notFound("no such resource: " + path));
+      return;
+    }
+    ctx.response().putHeader("Allow", String.join(", ", allowed));
+    ErrorMapper.send(ctx, new ApiError(405, "method_not_allowed",
+        ctx.request().method().name() + " is not allowed on " + path + " (allowed: " + String.join(", ", allowed) + ")"));
   }
 
   /**
@@ -70,6 +105,9 @@ public final class HttpVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.stop(vertx);
+    }
     return server == null ? Future.succeededFuture()
         : server.shutdown(services.config().ops().shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
   }
@@ -78,10 +116,10 @@ public final class HttpVerticle extends VerticleBase {
   private List<RouteMount> mounts(Cors cors, Buffer contract) {
     ChannelRegistry channels = ChannelRegistry.of(services);
     return List.of(
-        new SseChannel(vertx, services, channels),
-        new WsChannel(vertx, services, channels, cors),
+        new SseChannel(vertx, services, channels, connections),
+        new WsChannel(vertx, services, channels, cors, connections),
         new PresenceApi(services.store()),
-        new StatusMessageApi(services.store()),
+        new StatusMessageApi(services.store(), services.config().upstream().statusMessagesMax()),
         new HealthApi(vertx, services),
         new SubscriptionApi(vertx, services),
         new WatchlistApi(new WatchlistEditor(services.watchlist(), services.config().webex().watch(), services.config().upstream().watchMax())),
@@ -93,6 +131,11 @@ public final class HttpVerticle extends VerticleBase {
   /** The routes, for the test that checks each is described by the contract. */
   public Router router() {
     return router;
+  }
+
+  /** This instance's open HTTP connections (for tests). */
+  public ConnectionGuard connections() {
+    return connections;
   }
 
   /** The port actually bound (differs from the configured one when that was 0). */

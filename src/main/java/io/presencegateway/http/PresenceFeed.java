@@ -1,6 +1,5 @@
 package io.presencegateway.http;
 
-import io.presencegateway.event.Addresses;
 import io.presencegateway.event.Envelope;
 import io.presencegateway.event.EventId;
 import io.presencegateway.event.PersonState;
@@ -11,8 +10,6 @@ import io.presencegateway.store.PresenceStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +21,7 @@ import java.util.Map;
  * One connection's view of the event stream, shared by the SSE and WebSocket channels: a snapshot
  * or a resume, then live events, with no gap and no duplicate at the seam.
  *
- * <p>How the seam stays tight: the bus consumer is registered <em>before</em> the store is read, and
+ * <p>How the seam stays tight: the feed joins its loop's {@link LiveFanOut} <em>before</em> the store is read, and
  * live events are held back while the snapshot or replay is read. Any event is then either covered
  * by what was read or arrives on the bus afterwards (or both); delivery skips every id not newer
  * than the last one delivered, so an event seen twice is sent once. A snapshot is stamped with
@@ -58,7 +55,7 @@ public final class PresenceFeed {
   private final int maxReplay;
   private final PresenceFilter filter;
   private final Sink sink;
-  private MessageConsumer<PresenceEvent> consumer;
+  private LiveFanOut live;
   private List<PresenceEvent> heldBack = new ArrayList<>();
   private EventId last;
   private boolean closed;
@@ -74,22 +71,22 @@ public final class PresenceFeed {
 
   /** Subscribes, then sends a snapshot ({@code since} null) or the events after {@code since}; then live. */
   public Future<Void> start(String since) {
-    consumer = vertx.eventBus().localConsumer(Addresses.PRESENCE_CHANGES, this::onEvent);
+    live = LiveFanOut.onThisLoop(vertx);
     metrics.consumerRegistered();
-    return consumer.completion()
+    return live.add(this)
         .compose(v -> since == null ? snapshot() : resume(since))
         .onSuccess(v -> goLive());
   }
 
-  /** Frees the bus consumer. Idempotent; nothing is delivered after it. */
+  /** Leaves the live fan-out. Idempotent; nothing is delivered after it. */
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
     heldBack = null;
-    if (consumer != null) {
-      consumer.unregister();
+    if (live != null) {
+      live.remove(this);
       metrics.consumerUnregistered();
     }
   }
@@ -99,14 +96,15 @@ public final class PresenceFeed {
     return last == null ? null : last.toString();
   }
 
-  private void onEvent(Message<PresenceEvent> message) {
+  /** A live event from this loop's {@link LiveFanOut}, its id parsed once for every feed. */
+  void onLive(PresenceEvent event, EventId id) {
     if (closed) {
       return;
     }
     if (heldBack == null) {
-      deliver(message.body());
+      deliver(event, id);
     } else if (heldBack.size() < MAX_HELD_BACK) {
-      heldBack.add(message.body());
+      heldBack.add(event);
     } else {
       sink.overflow();
     }
@@ -148,10 +146,13 @@ public final class PresenceFeed {
   }
 
   private void deliver(PresenceEvent event) {
+    deliver(event, EventId.parse(event.id()).orElse(null));
+  }
+
+  private void deliver(PresenceEvent event, EventId id) {
     if (closed) {
       return;
     }
-    EventId id = EventId.parse(event.id()).orElse(null);
     if (id == null || (last != null && id.compareTo(last) <= 0)) {
       return; // already covered by the snapshot or the replay
     }

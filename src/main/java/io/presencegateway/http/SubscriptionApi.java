@@ -3,6 +3,7 @@ package io.presencegateway.http;
 import io.presencegateway.GatewayServices;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.event.EventId;
+import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.event.PresenceFilter;
 import io.presencegateway.event.Timestamps;
 import io.presencegateway.store.DeliveryStore;
@@ -171,7 +172,9 @@ public final class SubscriptionApi implements RouteMount {
   private void list(RoutingContext ctx) {
     int max = intParam(ctx, "max", DEFAULT_PAGE, 1, MAX_PAGE);
     String cursor = ctx.request().getParam("cursor");
-    subscriptions().list().onSuccess(stored -> {
+    // the page is made in map(), not onSuccess(): an unknown cursor must fail the request (400), and
+    // with a store that answers later (Redis) an exception thrown in onSuccess reaches no handler
+    subscriptions().list().map(stored -> {
       List<Subscription> all = new ArrayList<>();
       builtIns.forEach(r -> all.add(builtInView(r)));
       all.addAll(stored);
@@ -183,10 +186,13 @@ public final class SubscriptionApi implements RouteMount {
       JsonArray items = new JsonArray();
       page.forEach(s -> items.add(view(s)));
       String next = from + max < all.size() ? page.get(page.size() - 1).id() : null;
+      return new JsonObject().put("items", items).put("nextCursor", next);
+    }).onSuccess(body -> {
+      String next = body.getString("nextCursor");
       if (next != null) {
         ctx.response().putHeader("Link", "<" + BASE + "?max=" + max + "&cursor=" + next + ">; rel=\"next\"");
       }
-      json(ctx, 200, new JsonObject().put("items", items).put("nextCursor", next));
+      json(ctx, 200, body);
     }).onFailure(ctx::fail);
   }
 
@@ -245,7 +251,9 @@ public final class SubscriptionApi implements RouteMount {
   /**
    * {@code {"deadLetters": true}} queues the dead letters again, except those a newer state of each of
    * their people has superseded ({@code skipped}); {@code {"since": "<ISO time>"}} the events since then
-   * (an event older than a state already delivered is superseded when its turn comes).
+   * (an event older than a state already delivered is superseded when its turn comes), at most
+   * {@link #REPLAY_MAX_PAGES} × {@link #REPLAY_PAGE} of them per call: when more are left the answer
+   * says {@code "truncated": true} and gives {@code nextSince}, the time to replay from next.
    */
   private Future<JsonObject> replay(RoutingContext ctx) {
     JsonObject body = body(ctx);
@@ -263,27 +271,53 @@ public final class SubscriptionApi implements RouteMount {
         return deliveries().replayDeadLetters(s.id(), System.currentTimeMillis())
             .map(r -> new JsonObject().put("queued", r.queued()).put("skipped", r.skipped()));
       }
-      return replaySince(s, new EventId(Math.max(0, sinceMs - 1), Long.MAX_VALUE).toString(), 0, 0)
-          .map(n -> new JsonObject().put("queued", n));
+      return replaySince(s, new EventId(Math.max(0, sinceMs - 1), Long.MAX_VALUE).toString(), 0, 0).map(r -> {
+        JsonObject out = new JsonObject().put("queued", r.queued()).put("truncated", r.nextSinceMs() != null);
+        return r.nextSinceMs() == null ? out : out.put("nextSince", Timestamps.format(Instant.ofEpochMilli(r.nextSinceMs())));
+      });
     });
   }
 
-  /** Reads the event log from {@code afterId} page by page (bounded) and queues what the subscription wants. */
-  private Future<Integer> replaySince(Subscription s, String afterId, int queued, int page) {
-    if (page >= REPLAY_MAX_PAGES) {
-      return Future.succeededFuture(queued);
-    }
+  /** What a replay since a time did: jobs queued, and where to go on when it stopped at its bound (else null). */
+  private record SinceReplay(int queued, Long nextSinceMs) { }
+
+  /**
+   * Reads the event log from {@code afterId} page by page and queues what the subscription wants, at
+   * most {@link #REPLAY_MAX_PAGES} pages. When the last of them is full and more events follow, the
+   * events of its last millisecond are left for the next call, which starts at that millisecond
+   * ({@code since} is inclusive and has millisecond precision): across the calls no event is queued
+   * twice and none is missed. (Only a single millisecond holding more than a page of events, which no
+   * poll cycle makes, could be queued again by the next call: same {@code webhook-id}, at least once.)
+   */
+  private Future<SinceReplay> replaySince(Subscription s, String afterId, int queued, int page) {
     Receiver receiver = s.id().startsWith("static-") ? builtIns.get(builtInIndex(s.id())) : Receiver.fromSubscription(s, 0);
     return services.store().readAfter(afterId, REPLAY_PAGE, 0).compose(events -> {
       if (events.isEmpty()) {
-        return Future.succeededFuture(queued);
+        return Future.succeededFuture(new SinceReplay(queued, null));
       }
-      var jobs = SubscriptionJobs.forEvents(receiver, events);
       String last = events.get(events.size() - 1).id();
-      return deliveries().enqueue(jobs).compose(v -> events.size() < REPLAY_PAGE
-          ? Future.succeededFuture(queued + jobs.size())
-          : replaySince(s, last, queued + jobs.size(), page + 1));
+      if (events.size() < REPLAY_PAGE) {
+        return queue(receiver, events, queued, null);
+      }
+      if (page + 1 < REPLAY_MAX_PAGES) {
+        var jobs = SubscriptionJobs.forEvents(receiver, events);
+        return deliveries().enqueue(jobs).compose(v -> replaySince(s, last, queued + jobs.size(), page + 1));
+      }
+      return services.store().readAfter(last, 1, 0).compose(more -> {
+        if (more.isEmpty()) {
+          return queue(receiver, events, queued, null);
+        }
+        long boundaryMs = EventId.parse(last).orElseThrow().millis();
+        List<PresenceEvent> before = events.stream()
+            .filter(e -> EventId.parse(e.id()).orElseThrow().millis() < boundaryMs).toList();
+        return queue(receiver, before.isEmpty() ? events : before, queued, boundaryMs);
+      });
     });
+  }
+
+  private Future<SinceReplay> queue(Receiver receiver, List<PresenceEvent> events, int queued, Long nextSinceMs) {
+    var jobs = SubscriptionJobs.forEvents(receiver, events);
+    return deliveries().enqueue(jobs).map(v -> new SinceReplay(queued + jobs.size(), nextSinceMs));
   }
 
   // ---- views ----

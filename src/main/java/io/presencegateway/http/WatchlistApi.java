@@ -66,6 +66,9 @@ public final class WatchlistApi implements RouteMount {
 
   private static void fail(RoutingContext ctx, Throwable e) {
     if (e instanceof WatchlistEditor.Refused refused) {
+      if (refused.retryable() && !ctx.response().headWritten()) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
       ErrorMapper.send(ctx, refused.conflict() ? new ApiError(409, "conflict", refused.getMessage())
           : ApiError.badRequest(refused.getMessage()));
     } else {

@@ -10,9 +10,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencegateway.GatewayServices;
 import io.presencegateway.poll.PollStatus;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -88,6 +95,29 @@ public final class GatewayMetrics {
    */
   public static void useProcessRegistry(PrometheusMeterRegistry registry) {
     PROCESS_REGISTRY.set(registry);
+  }
+
+  /**
+   * Labels of Vert.x's own series, each of bounded cardinality: the method, the status code and the
+   * route template of HTTP requests (never the path, which holds person and subscription ids, nor a
+   * client's address), and the type of pool ({@code worker}, {@code http}, {@code ws}). Not the pool
+   * name: for HTTP client pools it is the remote host and port, i.e. one set of series per webhook
+   * receiver. Not the local address either: {@code ?} on clients, the one bound address on servers.
+   */
+  public static final Set<Label> VERTX_LABELS = Set.copyOf(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE,
+      Label.POOL_TYPE));
+
+  /**
+   * A Vert.x builder that reports Vert.x's HTTP server/client, pool and JVM series into a Prometheus
+   * registry, labelled with {@link #VERTX_LABELS} only; the first gateway created in that Vert.x
+   * adds its own series to the same registry. Used by the launcher ({@link io.presencegateway.Main}).
+   */
+  public static VertxBuilder vertxBuilder(VertxOptions options) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    useProcessRegistry(registry);
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.copyOf(VERTX_LABELS)));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
   }
 
   private static PrometheusMeterRegistry registryForNewGateway() {

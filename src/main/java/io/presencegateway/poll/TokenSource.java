@@ -17,6 +17,10 @@ public interface TokenSource {
    */
   Future<String> afterRejection(String rejected);
 
+  /** Stops any timer the source runs; called when the poller stops. */
+  default void close() {
+  }
+
   /** A fixed token: nothing to refresh, a 401 stays a 401. */
   static TokenSource fixed(String token) {
     return new TokenSource() {

@@ -3,39 +3,60 @@ package io.presencegateway.poll;
 import io.presencegateway.config.GatewayConfig.Watch;
 import io.presencegateway.event.PersonIds;
 import io.presencegateway.store.WatchlistStore;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 /**
  * The rules of the watch list on top of its store: ids are compared by decoded UUID (the same person
  * given padded, URL-safe or as a raw UUID is one entry, kept in the first encoding given), malformed
  * ids are refused by name, an explicit list holds at most {@code maxIds}. Edits are compare-and-set
- * loops, so concurrent edits from several instances never lose one another.
+ * loops, so concurrent edits from several instances never lose one another. Each lost round waits a
+ * few random milliseconds (a timer, never a blocked thread) before it reads again, so that racing
+ * writers spread out; an edit that still loses {@value #MAX_ATTEMPTS} rounds is refused as a
+ * retryable conflict (the API answers 409 with Retry-After), never as an internal error.
  */
 public final class WatchlistEditor {
-  private static final int MAX_ATTEMPTS = 20;
+  static final int MAX_ATTEMPTS = 64;
+  private static final long MAX_PAUSE_MS = 32;
 
   private final WatchlistStore store;
   private final Watch initial;
   private final int maxIds;
 
-  /** A refused edit; {@link #conflict} = the edit does not apply to the current mode (409), else 400. */
+  /**
+   * A refused edit; {@link #conflict} = the edit does not apply to the current mode or lost to
+   * concurrent edits (409), else 400; {@link #retryable} = the same edit may well succeed when sent again.
+   */
   public static final class Refused extends RuntimeException {
     private final boolean conflict;
+    private final boolean retryable;
 
     Refused(String message, boolean conflict) {
+      this(message, conflict, false);
+    }
+
+    Refused(String message, boolean conflict, boolean retryable) {
       super(message, null, false, false);
       this.conflict = conflict;
+      this.retryable = retryable;
     }
 
     public boolean conflict() {
       return conflict;
+    }
+
+    public boolean retryable() {
+      return retryable;
     }
   }
 
@@ -86,7 +107,8 @@ public final class WatchlistEditor {
 
   private Future<Watch> update(UnaryOperator<Watch> change, int attempt) {
     if (attempt >= MAX_ATTEMPTS) {
-      return Future.failedFuture(new IllegalStateException("the watch list changed " + MAX_ATTEMPTS + " times during one edit"));
+      return Future.failedFuture(new Refused("the watch list was changed by " + MAX_ATTEMPTS
+          + " other edits while this one was applied; send it again", true, true));
     }
     return current().compose(old -> {
       Watch next;
@@ -96,8 +118,20 @@ public final class WatchlistEditor {
         return Future.failedFuture(e);
       }
       return store.compareAndSet(Optional.of(old), next)
-          .compose(done -> done ? Future.succeededFuture(next) : update(change, attempt + 1));
+          .compose(done -> done ? Future.succeededFuture(next) : pause(attempt).compose(v -> update(change, attempt + 1)));
     });
+  }
+
+  /** A random pause that grows with the lost rounds (up to {@value #MAX_PAUSE_MS} ms); none off a Vert.x context. */
+  private static Future<Void> pause(int attempt) {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    long bound = Math.min(MAX_PAUSE_MS, 1L << Math.min(attempt, 5));
+    Promise<Void> done = Promise.promise();
+    context.owner().setTimer(1 + ThreadLocalRandom.current().nextLong(bound), id -> done.complete());
+    return done.future();
   }
 
   private Watch normalised(Watch watch) {

@@ -113,6 +113,7 @@ public final class WebexClient {
   }
 
   public void close() {
+    tokens.close();
     client.close();
   }
 

@@ -4,6 +4,7 @@ import io.presencegateway.GatewayServices;
 import io.presencegateway.event.PresenceFilter;
 import io.presencegateway.http.ApiError;
 import io.presencegateway.http.ChannelRegistry;
+import io.presencegateway.http.ConnectionGuard;
 import io.presencegateway.http.FrameCache;
 import io.presencegateway.http.RouteMount;
 import io.vertx.core.Vertx;
@@ -22,12 +23,14 @@ public final class SseChannel implements RouteMount {
   private final Vertx vertx;
   private final GatewayServices services;
   private final ChannelRegistry registry;
+  private final ConnectionGuard connections;
   private final FrameCache<Buffer> frames = new FrameCache<>((event, envelope) -> SseFrame.event(event.id(), EVENT, envelope));
 
-  public SseChannel(Vertx vertx, GatewayServices services, ChannelRegistry registry) {
+  public SseChannel(Vertx vertx, GatewayServices services, ChannelRegistry registry, ConnectionGuard connections) {
     this.vertx = vertx;
     this.services = services;
     this.registry = registry;
+    this.connections = connections;
   }
 
   @Override
@@ -38,10 +41,20 @@ public final class SseChannel implements RouteMount {
   private void open(RoutingContext ctx) {
     PresenceFilter filter = filterOf(ctx);
     String since = resumeId(ctx);
+    if (ctx.response().closed()) {
+      return; // the client left while the request was checked: take no slot for it
+    }
     if (!registry.admit(ctx)) {
       return;
     }
-    new SseConnection(vertx, ctx.response(), services, registry, frames, new FrameCache.Key(filter)).open(since);
+    SseConnection connection;
+    try {
+      connection = new SseConnection(vertx, ctx.response(), services, registry, frames, new FrameCache.Key(filter));
+    } catch (RuntimeException e) {
+      registry.limiter().release();
+      throw e;
+    }
+    connection.open(ctx, connections, since);
   }
 
   /** Bad filters are a 400 before anything is streamed. */

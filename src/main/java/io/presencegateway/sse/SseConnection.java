@@ -4,11 +4,13 @@ import io.presencegateway.GatewayServices;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.http.ChannelMetrics;
 import io.presencegateway.http.ChannelRegistry;
+import io.presencegateway.http.ConnectionGuard;
 import io.presencegateway.http.FrameCache;
 import io.presencegateway.http.PresenceFeed;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,19 +52,42 @@ final class SseConnection implements PresenceFeed.Sink, ChannelRegistry.Restarta
     this.feed = new PresenceFeed(vertx, services.store(), metrics, services.config().store().eventLogSize(), filter.filter(), this);
   }
 
-  void open(String since) {
+  /**
+   * Starts streaming. The connection's slot is already taken: from here every way out (the client
+   * gone before this ran, closed during the snapshot or replay, an exception) goes through
+   * {@link #cleanup()}.
+   *
+   * <p>The end is observed through the routing context's end handlers and the connection's close,
+   * not by setting the response's own close/end/exception handlers: those would displace the
+   * routing context's (the access log's line) and, set on a response that is already closed, would
+   * never be called.
+   */
+  void open(RoutingContext ctx, ConnectionGuard connections, String since) {
     metrics.opened(ChannelMetrics.Channel.SSE);
     registry.track(this);
-    response.closeHandler(v -> cleanup()).exceptionHandler(e -> cleanup()).endHandler(v -> cleanup());
-    response.setChunked(true).setWriteQueueMaxSize(services.config().channels().clientBufferBytes())
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8").putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
-    write(SseFrame.create().retry(reconnectDelayMs()).toBuffer());
-    heartbeat = vertx.setPeriodic(services.config().channels().sseHeartbeatMs(), t -> write(HEARTBEAT));
-    feed.start(since).onFailure(err -> {
-      LOG.warn("SSE stream could not start (client will retry): {}", err.toString());
+    ctx.addEndHandler(ar -> cleanup());
+    // the request's end handlers fire once: a client that reset while the request was checked may
+    // have spent them already (exception now, close later); the connection's close is still to come
+    if (response.closed() || response.ended() || !connections.onClose(ctx.request().connection(), this::cleanup)) {
+      cleanup();
+      return;
+    }
+    try {
+      response.setChunked(true).setWriteQueueMaxSize(services.config().channels().clientBufferBytes())
+          .putHeader("Content-Type", "text/event-stream; charset=utf-8").putHeader("Cache-Control", "no-cache")
+          .putHeader("X-Accel-Buffering", "no");
+      write(SseFrame.create().retry(reconnectDelayMs()).toBuffer());
+      heartbeat = vertx.setPeriodic(services.config().channels().sseHeartbeatMs(), t -> write(HEARTBEAT));
+      feed.start(since).onFailure(err -> {
+        if (!closed) {
+          LOG.warn("SSE stream could not start (client will retry): {}", err.toString());
+        }
+        close();
+      });
+    } catch (RuntimeException e) {
       close();
-    });
+      throw e;
+    }
   }
 
   /** Spread reconnects so that a mass reconnect (a restart) does not arrive at once. */
@@ -128,7 +153,9 @@ final class SseConnection implements PresenceFeed.Sink, ChannelRegistry.Restarta
   private void close() {
     if (!closed) {
       cleanup();
-      response.reset();
+      if (!response.closed()) {
+        response.reset();
+      }
     }
   }
 

@@ -32,7 +32,26 @@ public interface PresenceStore {
   /** One person's stored messages, status → message. */
   Future<Map<String, String>> statusMessages(String personId);
 
-  Future<Void> putStatusMessage(String personId, String status, String message);
+  /** What {@link #putStatusMessage(String, String, String, int, int)} did. */
+  enum MessagePut {
+    STORED,
+    /** Refused: a new status for a person who already holds {@code perPerson} messages. */
+    PERSON_FULL,
+    /** Refused: a new message while the store already holds {@code total} messages in all. */
+    STORE_FULL
+  }
+
+  /**
+   * Stores a message, checked and written in one step: replacing a stored one always works; a new
+   * one is refused when the person already holds {@code perPerson} messages or the store holds
+   * {@code total} messages in all (every poll cycle reads them all, so their number is bounded).
+   */
+  Future<MessagePut> putStatusMessage(String personId, String status, String message, int perPerson, int total);
+
+  /** Stores a message without limits (tests and seeding); the API uses the bounded form. */
+  default Future<Void> putStatusMessage(String personId, String status, String message) {
+    return putStatusMessage(personId, status, message, Integer.MAX_VALUE, Integer.MAX_VALUE).mapEmpty();
+  }
 
   /** @return whether a message was stored for that status */
   Future<Boolean> deleteStatusMessage(String personId, String status);

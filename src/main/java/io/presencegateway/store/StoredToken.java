@@ -14,8 +14,11 @@ import java.util.HexFormat;
  *
  * @param refreshAtMs epoch ms from which the access token should be refreshed (~80 % of its life)
  * @param expiresAtMs epoch ms at which Webex stops accepting the access token
+ * @param generation  how many refreshes lie between the configured refresh token and this pair (1 = the
+ *                    first refresh): of two pairs with one seed, the higher generation is the newer one
  */
-public record StoredToken(String accessToken, long refreshAtMs, long expiresAtMs, String refreshToken, String seed) {
+public record StoredToken(String accessToken, long refreshAtMs, long expiresAtMs, String refreshToken, String seed,
+                          long generation) {
 
   /** The fingerprint stored as {@code seed}: a SHA-256 prefix, never the token. */
   public static String fingerprint(String refreshToken) {
@@ -29,16 +32,16 @@ public record StoredToken(String accessToken, long refreshAtMs, long expiresAtMs
 
   public JsonObject toJson() {
     return new JsonObject().put("accessToken", accessToken).put("refreshAtMs", refreshAtMs).put("expiresAtMs", expiresAtMs)
-        .put("refreshToken", refreshToken).put("seed", seed);
+        .put("refreshToken", refreshToken).put("seed", seed).put("generation", generation);
   }
 
   public static StoredToken fromJson(JsonObject json) {
     return new StoredToken(json.getString("accessToken"), json.getLong("refreshAtMs", 0L), json.getLong("expiresAtMs", 0L),
-        json.getString("refreshToken"), json.getString("seed"));
+        json.getString("refreshToken"), json.getString("seed"), json.getLong("generation", 0L));
   }
 
   @Override
   public String toString() {
-    return "StoredToken[refreshAtMs=" + refreshAtMs + ", expiresAtMs=" + expiresAtMs + ", seed=" + seed + "]";
+    return "StoredToken[refreshAtMs=" + refreshAtMs + ", expiresAtMs=" + expiresAtMs + ", seed=" + seed + ", generation=" + generation + "]";
   }
 }

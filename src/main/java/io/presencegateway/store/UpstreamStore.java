@@ -16,6 +16,21 @@ public interface UpstreamStore {
 
   Future<Void> saveToken(StoredToken token);
 
+  /**
+   * Compare-and-set for a pair this instance still knows: written only when the shared entry is
+   * missing (a restarted or flushed Redis) or holds an older pair (lower {@link StoredToken#generation()})
+   * of the same seed. Never replaces a newer pair or one of another seed. True when written.
+   */
+  Future<Boolean> restoreToken(StoredToken token);
+
+  /**
+   * Whether other instances share this state (and it can be lost under them, as a Redis restart
+   * does): an instance that knows a newer pair may then write it back for the others.
+   */
+  default boolean shared() {
+    return false;
+  }
+
   /** Takes the refresh lock for {@code ttl}; false while another holder has it. */
   Future<Boolean> tryRefreshLock(String holder, Duration ttl);
 

@@ -28,6 +28,8 @@ import java.util.OptionalLong;
  * round; the asks made in one event-loop turn share one round (so a round claims for every
  * subscription that freed slots meanwhile, and the subscription list is read once for all of them),
  * and a round runs at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
+ * While the store is unreachable every round fails: that is logged as one outage ({@link StoreOutage}:
+ * when it starts, once a minute, when it ends), not once per round or attempt.
  *
  * <p>Shutdown ({@link #stop}) claims nothing new, lets the attempts on the wire finish for a given
  * time, then hands back the ones still waiting for an answer: their jobs are due again at once for
@@ -53,6 +55,8 @@ final class DeliveryWorker {
   /** How long a claim hides a job: a whole attempt (resolve, connect, answer) fits in it with room to spare. */
   private final long leaseMs;
   private final Map<String, WebhookSender> senders = new HashMap<>();
+  /** A Redis outage fails every claim round (every {@link #IDLE_POLL_MS}): logged once, not per round. */
+  private final StoreOutage outage = new StoreOutage(LOG, "webhook deliveries");
   private final InFlightAttempts inFlight = new InFlightAttempts();
   /** The claim round under way, null between rounds; shutdown waits for it (its claims are handed back). */
   private Future<Integer> round;
@@ -131,11 +135,16 @@ final class DeliveryWorker {
     round.onComplete(ar -> {
       claiming = false;
       round = null;
-      if (ar.failed()) {
-        LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
-      }
       if (stopped) {
+        if (ar.failed()) {
+          LOG.debug("A claim round failed during shutdown: {}", ar.cause().toString());
+        }
         return;
+      }
+      if (ar.succeeded()) {
+        outage.succeeded();
+      } else if (!outage.failed(ar.cause())) {
+        LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
       }
       if (again || (ar.succeeded() && ar.result() == CLAIM_MAX)) {
         wake();
@@ -184,7 +193,7 @@ final class DeliveryWorker {
         .compose(outcome -> inFlight.answered(attempt) ? settle(claim, target, outcome, decoded) : Future.succeededFuture())
         .onComplete(ar -> {
           inFlight.ended(attempt);
-          if (ar.failed()) {
+          if (ar.failed() && !outage.failed(ar.cause())) {
             // the claim runs out and the job comes due again: at-least-once, same webhook-id
             LOG.warn("Recording the outcome of webhook job {} failed: {}", claim.job().id(), ar.cause().toString());
           }
@@ -223,12 +232,19 @@ final class DeliveryWorker {
         o.statusCode(), o.latencyMs(), o.error(), nextRetryMs);
     log.add(a);
     metrics.webhookAttempt(GatewayMetrics.outcomeOf(o.statusCode(), o.succeeded()));
-    store.recordAttempt(target.id(), a.toJson())
-        .onFailure(e -> LOG.warn("Could not store a webhook attempt of {}: {}", target.id(), e.toString()));
+    store.recordAttempt(target.id(), a.toJson()).onFailure(e -> {
+      if (!outage.failed(e)) {
+        LOG.warn("Could not store a webhook attempt of {}: {}", target.id(), e.toString());
+      }
+    });
   }
 
   private void settled(Future<Void> f) {
-    f.onFailure(e -> LOG.warn("Dropping a webhook job failed: {}", e.toString()));
+    f.onFailure(e -> {
+      if (!outage.failed(e)) {
+        LOG.warn("Dropping a webhook job failed: {}", e.toString());
+      }
+    });
   }
 
   /** The sender of a subscription, made on first use. */

@@ -4,6 +4,7 @@ import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.GatewayServices;
 import io.presencegateway.config.ConfigException;
 import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.event.Timestamps;
 import io.presencegateway.store.DeliveryStore;
@@ -55,6 +56,7 @@ public final class WebhookVerticle extends VerticleBase {
   private final GatewayServices services;
   private final String consumerId = "webhook-" + UUID.randomUUID();
   private final DeliveryLog deliveryLog = new DeliveryLog(LOG_CAPACITY);
+  private final StoreOutage eventOutage = new StoreOutage(LOG, "events for webhooks");
   private TargetGuard guard;
   private SubscriptionDirectory directory;
   private DeliveryWorker worker;
@@ -174,10 +176,20 @@ public final class WebhookVerticle extends VerticleBase {
         .compose(events -> events.isEmpty() ? Future.succeededFuture() : queue(events)
             .compose(v -> Future.all(events.stream().map(e -> store.ackDelivery(consumerId, e.id())).toList()))
             .onSuccess(v -> worker.wake()))
-        .onSuccess(v -> claimNext())
+        .onSuccess(v -> {
+          eventOutage.succeeded();
+          claimNext();
+        })
         .onFailure(e -> {
-          LOG.warn("Turning events into webhook jobs failed, retrying in {} ms (unacknowledged events are handed out again): {}",
-              CLAIM_RETRY_MS, e.toString());
+          if (stopped) {
+            // the store closes after this verticle stopped: its blocking read ends with CONNECTION_CLOSED
+            LOG.debug("Event claim ended by the shutdown: {}", e.toString());
+            return;
+          }
+          if (!eventOutage.failed(e)) {
+            LOG.warn("Turning events into webhook jobs failed, retrying in {} ms (unacknowledged events are handed out again): {}",
+                CLAIM_RETRY_MS, e.toString());
+          }
           vertx.setTimer(CLAIM_RETRY_MS, t -> claimNext());
         });
   }
@@ -207,15 +219,26 @@ public final class WebhookVerticle extends VerticleBase {
         return;
       }
       String webhookId = "test-" + UUID.randomUUID();
-      Buffer body = Buffer.buffer(io.presencegateway.event.Envelope.write("", Timestamps.format(Instant.now()), List.of()));
-      worker.sender(id).send(t.receiver(), webhookId, null, body).onSuccess(o -> {
-        DeliveryAttempt a = new DeliveryAttempt(id, webhookId, 1, Instant.now(), o.statusCode(), o.latencyMs(), o.error(), -1);
-        deliveryLog.add(a);
-        deliveries().recordAttempt(id, a.toJson());
-        message.reply(new JsonObject().put("webhookId", webhookId).put("statusCode", o.statusCode())
-            .put("latencyMs", o.latencyMs()).put("succeeded", o.succeeded()).put("error", o.error()));
+      watchedOrg().onSuccess(orgId -> {
+        Buffer body = Buffer.buffer(io.presencegateway.event.Envelope.write(orgId, Timestamps.format(Instant.now()), List.of()));
+        // x-org-id like every delivery (PRODUCT.md §5.1); "" while no person has been seen yet
+        worker.sender(id).send(t.receiver(), webhookId, orgId, body).onSuccess(o -> {
+          DeliveryAttempt a = new DeliveryAttempt(id, webhookId, 1, Instant.now(), o.statusCode(), o.latencyMs(), o.error(), -1);
+          deliveryLog.add(a);
+          deliveries().recordAttempt(id, a.toJson());
+          message.reply(new JsonObject().put("webhookId", webhookId).put("statusCode", o.statusCode())
+              .put("latencyMs", o.latencyMs()).put("succeeded", o.succeeded()).put("error", o.error()));
+        });
       });
     }).onFailure(e -> message.fail(503, "subscriptions unavailable: " + e.getMessage()));
+  }
+
+  /** The org of the watched people (from the stored state), "" before the first poll stored anyone. */
+  private Future<String> watchedOrg() {
+    return services.store().states()
+        .map(states -> states.values().stream().map(PersonState::orgId).filter(o -> o != null && !o.isEmpty())
+            .findFirst().orElse(""))
+        .otherwise("");
   }
 
   /** The attempt log of this instance (oldest first); readable from any thread. */

@@ -2,14 +2,19 @@ package io.presencegateway.ws;
 
 import io.presencegateway.GatewayServices;
 import io.presencegateway.event.PresenceFilter;
+import io.presencegateway.http.AccessLog;
 import io.presencegateway.http.ApiError;
 import io.presencegateway.http.ChannelRegistry;
+import io.presencegateway.http.ConnectionGuard;
 import io.presencegateway.http.Cors;
 import io.presencegateway.http.ErrorMapper;
 import io.presencegateway.http.FrameCache;
 import io.presencegateway.http.RouteMount;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -32,13 +37,15 @@ public final class WsChannel implements RouteMount {
   private final GatewayServices services;
   private final ChannelRegistry registry;
   private final Cors cors;
+  private final ConnectionGuard connections;
   private final FrameCache<String> messages = new FrameCache<>(WsMessages::event);
 
-  public WsChannel(Vertx vertx, GatewayServices services, ChannelRegistry registry, Cors cors) {
+  public WsChannel(Vertx vertx, GatewayServices services, ChannelRegistry registry, Cors cors, ConnectionGuard connections) {
     this.vertx = vertx;
     this.services = services;
     this.registry = registry;
     this.cors = cors;
+    this.connections = connections;
   }
 
   @Override
@@ -56,15 +63,39 @@ public final class WsChannel implements RouteMount {
       return;
     }
     WsSubscription initial = initialSubscription(ctx);
+    if (ctx.response().closed()) {
+      return; // the client left while the request was checked: take no slot for it
+    }
     if (!registry.admit(ctx)) {
       return;
     }
-    request.toWebSocket()
-        .onSuccess(ws -> new WsConnection(vertx, ws, services, registry, messages).open(initial))
-        .onFailure(err -> {
-          registry.limiter().release();
-          LOG.debug("WebSocket upgrade failed: {}", err.toString());
-        });
+    Future<ServerWebSocket> upgraded;
+    try {
+      upgraded = request.toWebSocket();
+    } catch (RuntimeException e) {
+      registry.limiter().release();
+      throw e;
+    }
+    HttpConnection connection = request.connection();
+    upgraded.onComplete(ar -> {
+      if (ar.failed()) {
+        registry.limiter().release();
+        LOG.debug("WebSocket upgrade failed: {}", ar.cause().toString());
+        return;
+      }
+      Runnable socketGone = connections.upgraded(connection);
+      AccessLog.Entry entry = AccessLog.entry(ctx);
+      WsConnection ws;
+      try {
+        ws = new WsConnection(vertx, ar.result(), services, registry, messages, entry == null ? null : entry.takeOver(), socketGone);
+      } catch (RuntimeException e) {
+        registry.limiter().release();
+        socketGone.run();
+        ar.result().close();
+        throw e;
+      }
+      ws.open(initial);
+    });
   }
 
   /** A subscription given in the query, or null to wait for a {@code subscribe} message. */

@@ -2,6 +2,7 @@ package io.presencegateway.ws;
 
 import io.presencegateway.GatewayServices;
 import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.http.AccessLog;
 import io.presencegateway.http.ChannelMetrics;
 import io.presencegateway.http.ChannelRegistry;
 import io.presencegateway.http.FrameCache;
@@ -36,12 +37,16 @@ final class WsConnection implements ChannelRegistry.Restartable {
   private final ChannelMetrics metrics;
   private final FrameCache<String> messages;
   private final long pingMs;
+  private final AccessLog.Entry accessLog;
+  private final Runnable socketGone;
+  private long bytesSent;
   private PresenceFeed feed;
   private long pingTimer = -1;
   private long lastHeardAt;
   private boolean closed;
 
-  WsConnection(Vertx vertx, ServerWebSocket ws, GatewayServices services, ChannelRegistry registry, FrameCache<String> messages) {
+  WsConnection(Vertx vertx, ServerWebSocket ws, GatewayServices services, ChannelRegistry registry, FrameCache<String> messages,
+               AccessLog.Entry accessLog, Runnable socketGone) {
     this.vertx = vertx;
     this.ws = ws;
     this.services = services;
@@ -49,23 +54,40 @@ final class WsConnection implements ChannelRegistry.Restartable {
     this.metrics = registry.metrics();
     this.messages = messages;
     this.pingMs = services.config().channels().wsPingMs();
+    this.accessLog = accessLog;
+    this.socketGone = socketGone;
   }
 
+  /**
+   * Starts serving. The connection's slot is already taken: from here every way out (the peer gone
+   * before this ran, closed during the snapshot or replay, an exception) goes through
+   * {@link #cleanup()}.
+   */
   void open(WsSubscription initial) {
     metrics.opened(ChannelMetrics.Channel.WS);
     registry.track(this);
     heard();
-    ws.setWriteQueueMaxSize(services.config().channels().clientBufferBytes());
     ws.closeHandler(v -> cleanup()).exceptionHandler(this::onFailure).endHandler(v -> cleanup());
-    ws.pongHandler(b -> heard());
-    ws.textMessageHandler(this::onMessage);
-    ws.binaryMessageHandler(b -> {
-      heard();
-      send(WsMessages.error("bad_request", "binary messages are not supported; send JSON text"));
-    });
-    pingTimer = vertx.setPeriodic(pingMs, t -> pingOrReap());
-    if (initial != null) {
-      subscribe(initial);
+    if (ws.isClosed()) {
+      // closed between the upgrade and this: a close handler set now would never be called
+      cleanup();
+      return;
+    }
+    try {
+      ws.setWriteQueueMaxSize(services.config().channels().clientBufferBytes());
+      ws.pongHandler(b -> heard());
+      ws.textMessageHandler(this::onMessage);
+      ws.binaryMessageHandler(b -> {
+        heard();
+        send(WsMessages.error("bad_request", "binary messages are not supported; send JSON text"));
+      });
+      pingTimer = vertx.setPeriodic(pingMs, t -> pingOrReap());
+      if (initial != null) {
+        subscribe(initial);
+      }
+    } catch (RuntimeException e) {
+      close(INTERNAL_ERROR, "connection failed");
+      throw e;
     }
   }
 
@@ -172,6 +194,7 @@ final class WsConnection implements ChannelRegistry.Restartable {
       return;
     }
     ws.writeTextMessage(message);
+    bytesSent += utf8Length(message);
     if (ws.writeQueueFull()) {
       dropSlowClient("more than " + services.config().channels().clientBufferBytes() + " bytes queued");
     }
@@ -207,5 +230,29 @@ final class WsConnection implements ChannelRegistry.Restartable {
     vertx.cancelTimer(pingTimer);
     registry.limiter().release();
     metrics.closed(ChannelMetrics.Channel.WS);
+    socketGone.run();
+    if (accessLog != null) {
+      accessLog.finish(101, bytesSent);
+    }
+  }
+
+  /** Bytes of a text message on the wire (its UTF-8 form), counted without encoding it again. */
+  static long utf8Length(String s) {
+    long n = s.length();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        continue;
+      }
+      if (c < 0x800) {
+        n += 1; // two bytes
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 2; // a pair: two chars, four bytes
+        i++;
+      } else {
+        n += 2; // three bytes
+      }
+    }
+    return n;
   }
 }

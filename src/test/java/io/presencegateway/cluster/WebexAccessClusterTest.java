@@ -11,6 +11,7 @@ import io.presencegateway.simulator.SimulatorControl;
 import io.presencegateway.store.StoredToken;
 import io.presencegateway.store.redis.RedisUpstreamStore;
 import io.presencegateway.testsupport.Await;
+import io.presencegateway.testsupport.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -126,6 +127,87 @@ class WebexAccessClusterTest {
       result(one.close());
       result(two.close());
     }
+  }
+
+  /**
+   * Redis restarted without persistence (or FLUSHALL): the rotated pair in {@code {pg}:token} is gone
+   * and the configured refresh token was spent by the first refresh. The instance that knows the
+   * rotated pair writes it back and refreshes from it; polling never falls back to the spent token.
+   */
+  @Test
+  void afterTheSharedTokenIsLostTheInstanceWritesItsRotatedPairBackAndRefreshesFromIt() {
+    SimulatorControl sim = result(SimulatorControl.start(tools, 1, 7));
+    result(sim.oauth("client-1", "secret-1", "rt-initial", 3600));
+    Vertx one = Vertx.vertx();
+    try {
+      OauthTokens tokens = tokens(one, sim, Duration.ofSeconds(60));
+      String first = result(onContext(one, tokens::token));
+      cluster.redis.clean(); // what a Redis restart without persistence leaves
+
+      String second = result(onContext(one, () -> tokens.afterRejection(first)));
+      JsonObject oauth = result(sim.oauthState());
+      assertThat(second).isNotEqualTo(first);
+      assertThat(oauth.getInteger("refreshes")).as("a second refresh, from the rotated refresh token").isEqualTo(2);
+      StoredToken stored = StoredToken.fromJson(new JsonObject(cluster.redis.valueOf("{pg}:token")));
+      assertThat(stored.accessToken()).isEqualTo(second);
+      assertThat(stored.generation()).isEqualTo(2);
+      assertThat(oauth.getJsonArray("refreshTokens").getList()).containsExactly(stored.refreshToken());
+    } finally {
+      result(one.close());
+    }
+  }
+
+  /**
+   * After the loss, another instance (which never saw a pair) needs a token before the one that
+   * knows the pair has refreshed: the knowing instance's guard writes the pair back, and the other
+   * uses it instead of stopping on the spent configured token.
+   */
+  @Test
+  void anInstanceThatKnowsNothingPicksUpThePairAnotherInstanceWritesBack() {
+    SimulatorControl sim = result(SimulatorControl.start(tools, 1, 7));
+    result(sim.oauth("client-1", "secret-1", "rt-initial", 3600));
+    Vertx one = Vertx.vertx();
+    Vertx two = Vertx.vertx();
+    try {
+      OauthTokens knowing = tokens(one, sim, Duration.ofMillis(300));
+      String first = result(onContext(one, knowing::token));
+      cluster.redis.clean();
+
+      OauthTokens newcomer = tokens(two, sim, Duration.ofMillis(300));
+      assertThat(result(onContext(two, newcomer::token))).as("the pair written back, still valid").isEqualTo(first);
+      assertThat(result(sim.oauthState()).getInteger("refreshes")).as("no second refresh was needed").isEqualTo(1);
+      assertThat(cluster.redis.valueOf("{pg}:token")).isNotNull();
+    } finally {
+      result(one.close());
+      result(two.close());
+    }
+  }
+
+  /** The write-back is a compare-and-set: never over a newer pair, nor over another configured token's. */
+  @Test
+  void writingBackNeverReplacesANewerPairOrAnotherSeeds() {
+    GatewayConfig config = GatewayConfig.from(RawSettings.defaults().with(Setting.REDIS_URL, cluster.redis.url()));
+    Vertx one = Vertx.vertx();
+    try {
+      RedisUpstreamStore store = new RedisUpstreamStore(one, config.store());
+      StoredToken older = new StoredToken("at-2", 1, 2, "rt-2", "seed-a", 2);
+      StoredToken newer = new StoredToken("at-3", 1, 2, "rt-3", "seed-a", 3);
+      StoredToken otherSeed = new StoredToken("at-9", 1, 2, "rt-9", "seed-b", 9);
+      assertThat(result(store.restoreToken(older))).as("missing entry: written").isTrue();
+      assertThat(result(store.restoreToken(newer))).as("older entry of the same seed: replaced").isTrue();
+      assertThat(result(store.restoreToken(older))).as("never over a newer pair").isFalse();
+      assertThat(result(store.restoreToken(otherSeed))).as("never over another seed's").isFalse();
+      assertThat(result(store.token()).orElseThrow()).isEqualTo(newer);
+      result(store.close());
+    } finally {
+      result(one.close());
+    }
+  }
+
+  private static OauthTokens tokens(Vertx vertx, SimulatorControl sim, Duration guard) {
+    return new OauthTokens(vertx, WebClient.create(vertx), new UpstreamGate(4),
+        new RedisUpstreamStore(vertx, GatewayConfig.from(RawSettings.defaults().with(Setting.REDIS_URL, TestRedis.get().url())).store()),
+        sim.webex(GatewayConfig.Watch.wholeOrg(), 100, 2000), new GatewayConfig.Oauth("client-1", "secret-1", "rt-initial"), guard);
   }
 
   @Test

@@ -92,6 +92,102 @@ class ConfigTest {
   }
 
   @Test
+  void durationsThatOverflowOrAreNegativeAreRefused() {
+    assertOneLine(Map.of("WEBHOOK_RETRY_SCHEDULE", "5s,99999999999999999d"),
+        "WEBHOOK_RETRY_SCHEDULE: '99999999999999999d' is too long: at most 365d");
+    assertOneLine(Map.of("WEBHOOK_RETRY_SCHEDULE", "99999999999999999999999ms"),
+        "WEBHOOK_RETRY_SCHEDULE: '99999999999999999999999ms' is too long");
+    assertOneLine(Map.of("WEBHOOK_DISABLE_AFTER", "9999999999999d"), "WEBHOOK_DISABLE_AFTER: '9999999999999d' is too long");
+    assertOneLine(Map.of("WEBHOOK_RETRY_SCHEDULE", "5s,-5m"), "WEBHOOK_RETRY_SCHEDULE: '-5m' is negative");
+    assertOneLine(Map.of("WEBHOOK_DISABLE_AFTER", "-5d"), "WEBHOOK_DISABLE_AFTER: '-5d' is negative");
+    assertOneLine(Map.of("WEBHOOK_RETRY_SCHEDULE", "5x"), "WEBHOOK_RETRY_SCHEDULE: '5x' is not a delay");
+    assertOneLine(Map.of("POLL_INTERVAL_MS", "99999999999999999999"), "POLL_INTERVAL_MS: must be between 100 and 3600000");
+    assertOneLine(Map.of("POLL_INTERVAL_MS", "-5"), "POLL_INTERVAL_MS: must be between 100 and 3600000");
+    assertThat(load(Map.of("WEBHOOK_RETRY_SCHEDULE", "0s,250ms,365d")).webhooks().retrySchedule())
+        .containsExactly(Duration.ZERO, Duration.ofMillis(250), Duration.ofDays(365));
+  }
+
+  @Test
+  void malformedWebhooksEntriesAreRefusedByName() {
+    String url = "\"url\":\"https://x.example.com/\"";
+    String secret = "\"secret\":\"" + SECRET + "\"";
+    assertOneLine(Map.of("WEBHOOKS", "[{" + url + "," + secret + ",\"ids\":\"x\"}]"),
+        "WEBHOOKS: entry for https://x.example.com/: \"ids\" must be an array of strings");
+    assertOneLine(Map.of("WEBHOOKS", "[{" + url + "," + secret + ",\"statuses\":[1]}]"),
+        "WEBHOOKS: entry for https://x.example.com/: \"statuses\" must be an array of strings");
+    assertOneLine(Map.of("WEBHOOKS", "[{" + url + "," + secret + ",\"ids\":[\"bob\"]}]"),
+        "WEBHOOKS: entry for https://x.example.com/: 'bob' in \"ids\" is not a Webex person id");
+    assertOneLine(Map.of("WEBHOOKS", "[{" + url + ",\"secret\":5}]"), "WEBHOOKS: entry for https://x.example.com/: \"secret\" must be a string");
+    assertOneLine(Map.of("WEBHOOKS", "[{\"url\":5," + secret + "}]"), "WEBHOOKS: entry 1 needs a \"url\" string");
+    assertOneLine(Map.of("WEBHOOKS", "[{" + url + "," + secret + ",\"secrets\":\"x\"}]"), "WEBHOOKS: entry 1 has an unknown key 'secrets'");
+    assertOneLine(Map.of("WEBHOOKS", "{" + url + "}"), "WEBHOOKS: must be a JSON array");
+    assertThatThrownBy(() -> load(Map.of("WEBHOOKS", "[{" + url + ",\"secret\":\"whsec_short\"}]")))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("whsec_short"));
+  }
+
+  @Test
+  void aRedisUrlTheClientWouldRejectIsRefusedWithoutShowingThePassword() {
+    assertOneLine(Map.of("REDIS_URL", "redis://:hunter2@127.0.0.1:notaport"), "REDIS_URL: has no host, or a port that is not a number");
+    assertOneLine(Map.of("REDIS_URL", "redis://"), "REDIS_URL: is not a valid URL");
+    assertOneLine(Map.of("REDIS_URL", "redis://127.0.0.1:99999"), "REDIS_URL: port must be between 1 and 65535, got 99999");
+    assertOneLine(Map.of("REDIS_URL", "redis://127.0.0.1:6379/abc"), "REDIS_URL: the part after the host must be a database number");
+    assertOneLine(Map.of("REDIS_URL", "redis://:pass word@127.0.0.1"), "REDIS_URL: is not a valid URL");
+    assertOneLine(Map.of("REDIS_URL", "unix://redis.sock"), "REDIS_URL: needs a socket path");
+    for (String bad : new String[] {"redis://:hunter2@127.0.0.1:notaport", "redis://:hunter2 x@127.0.0.1"}) {
+      assertThatThrownBy(() -> load(Map.of("REDIS_URL", bad))).satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+    }
+    assertThat(load(Map.of("REDIS_URL", "rediss://user:p%40ss@redis.example.com:6380/2", "POLL_LEASE_TTL_MS", "3000"))
+        .store().redis()).isTrue();
+  }
+
+  @Test
+  void aHostNameThatDoesNotResolveIsRefusedBeforeBinding() {
+    GatewayConfig unresolvable = load(Map.of("HTTP_HOST", "no-such-host.invalid"));
+    assertThatThrownBy(() -> ConfigLoader.requireResolvableHosts(unresolvable)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("HTTP_HOST: 'no-such-host.invalid' cannot be resolved");
+    GatewayConfig simulator = load(Map.of("SIMULATOR_HOST", "no-such-host.invalid"));
+    assertThatThrownBy(() -> ConfigLoader.requireResolvableHosts(simulator)).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("SIMULATOR_HOST: 'no-such-host.invalid' cannot be resolved");
+    ConfigLoader.requireResolvableHosts(load(Map.of("HTTP_HOST", "localhost")));
+  }
+
+  @Test
+  void aMissingOrBrokenConfFileIsAnErrorNotAWarning(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path missing = dir.resolve("nope.json");
+    assertThatThrownBy(() -> ConfigLoader.readConf(missing.toString())).isInstanceOf(ConfigException.class)
+        .hasMessage("-conf: no such file: " + missing);
+    java.nio.file.Path broken = java.nio.file.Files.writeString(dir.resolve("broken.json"), "{\"WEBEX_TOKEN\": t0psecret}");
+    assertThatThrownBy(() -> ConfigLoader.readConf(broken.toString())).isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("-conf: " + broken + " is not a valid JSON object (line 1, column")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0psecret").doesNotContain("\n"));
+    java.nio.file.Path array = java.nio.file.Files.writeString(dir.resolve("array.json"), "[1]");
+    assertThatThrownBy(() -> ConfigLoader.readConf(array.toString())).hasMessageStartingWith("-conf: " + array + " is not a valid JSON object");
+    assertThatThrownBy(() -> ConfigLoader.readConf("{oops")).hasMessageStartingWith("-conf: the inline JSON is not a valid JSON object");
+    java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.json"), "{\"HTTP_PORT\": 9000}");
+    assertThat(ConfigLoader.readConf(good.toString()).getInteger("HTTP_PORT")).isEqualTo(9000);
+    assertThat(ConfigLoader.readConf("{\"HTTP_PORT\": 9001}").getInteger("HTTP_PORT")).isEqualTo(9001);
+    assertThat(ConfigLoader.confArgument(new String[] {"-conf", "a.json"})).isEqualTo("a.json");
+    assertThat(ConfigLoader.confArgument(new String[] {"--conf=b.json"})).isEqualTo("b.json");
+    assertThat(ConfigLoader.confArgument(new String[] {"-cp", "x"})).isNull();
+  }
+
+  @Test
+  void theSimulatorCannotShareThePortOfTheApi() {
+    assertOneLine(Map.of("HTTP_PORT", "9000", "SIMULATOR_PORT", "9000"), "SIMULATOR_PORT: must differ from HTTP_PORT (both are 9000)");
+    assertThat(load(Map.of("HTTP_PORT", "0", "SIMULATOR_PORT", "0")).simulator().port()).as("two free ports").isZero();
+    assertThat(load(Map.of("HTTP_PORT", "9000", "SIMULATOR_PORT", "9000", "SOURCE", "webex", "WEBEX_TOKEN", "t"))
+        .simulator().port()).as("no simulator with SOURCE=webex").isEqualTo(9000);
+  }
+
+  @Test
+  void apiKeysMadeOnlyOfCommasAreRefusedRatherThanLeavingTheApiOpen() {
+    assertOneLine(Map.of("API_KEYS", ","), "API_KEYS: holds no key, only commas or blanks");
+    assertOneLine(Map.of("API_KEYS", " , ,"), "API_KEYS: holds no key, only commas or blanks");
+    assertThat(load(Map.of("API_KEYS", "k1,,k2")).http().apiKeys()).containsExactly("k1", "k2");
+    assertThat(load(Map.of("API_KEYS", "")).http().apiKeys()).isEmpty();
+  }
+
+  @Test
   void unknownKeysInTheFileAreRefused() {
     assertThatThrownBy(() -> ConfigLoader.load(new JsonObject().put("HTTP_PROT", 1), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("unknown setting 'HTTP_PROT'");
@@ -100,5 +196,43 @@ class ConfigTest {
   private static void assertOneLine(Map<String, String> env, String expectedStart) {
     assertThatThrownBy(() -> load(env)).isInstanceOf(ConfigException.class)
         .satisfies(e -> assertThat(e.getMessage()).startsWith(expectedStart).doesNotContain("\n"));
+  }
+
+  @Test
+  void streamLimitFitsTheOpenFileLimit() {
+    RawSettings raw = RawSettings.defaults();
+    // auto: limit minus reserve (a fortieth, 256..2048) minus API room (a tenth of the rest, at most 256), at most 20000
+    GatewayConfig small = GatewayConfig.from(raw, new FdBudget(1024));
+    assertThat(small.channels().maxHttpConnections()).isEqualTo(1024 - 256);
+    assertThat(small.channels().maxConnections()).isEqualTo(1024 - 256 - 76);
+    GatewayConfig here = GatewayConfig.from(raw, new FdBudget(20_000));
+    assertThat(here.channels().maxHttpConnections()).isEqualTo(19_500);
+    assertThat(here.channels().maxConnections()).as("no longer the whole fd limit").isEqualTo(19_244);
+    assertThat(GatewayConfig.from(raw, new FdBudget(1 << 20)).channels().maxConnections()).isEqualTo(20_000);
+    assertThat(GatewayConfig.from(raw, new FdBudget(0)).channels().maxConnections()).as("limit unknown").isEqualTo(20_000);
+    assertThat(GatewayConfig.from(raw, new FdBudget(0)).channels().maxHttpConnections()).isEqualTo(Integer.MAX_VALUE);
+
+    assertThat(GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "500"), new FdBudget(1024)).channels().maxConnections()).isEqualTo(500);
+    assertThat(GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "300000"), new FdBudget(1 << 20)).channels().maxConnections())
+        .isEqualTo(300_000);
+    assertThatThrownBy(() -> GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "20000"), new FdBudget(20_000)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS").hasMessageContaining("19244")
+        .hasMessageContaining("ulimit -n");
+    assertThatThrownBy(() -> GatewayConfig.from(raw.with(Setting.HTTP_MAX_CONNECTIONS, "many"), new FdBudget(20_000)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("HTTP_MAX_CONNECTIONS");
+    assertThatThrownBy(() -> GatewayConfig.from(raw, new FdBudget(200)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("ulimit -n");
+  }
+
+  @Test
+  void requestAndIdleTimeouts() {
+    GatewayConfig c = load(Map.of());
+    assertThat(c.channels().requestTimeoutMs()).isEqualTo(10_000);
+    assertThat(c.channels().idleTimeoutMs()).isEqualTo(75_000);
+    assertThat(load(Map.of("HTTP_REQUEST_TIMEOUT_MS", "2500")).channels().requestTimeoutMs()).isEqualTo(2500);
+    assertThatThrownBy(() -> load(Map.of("HTTP_REQUEST_TIMEOUT_MS", "0"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HTTP_REQUEST_TIMEOUT_MS");
+    assertThatThrownBy(() -> load(Map.of("HTTP_IDLE_TIMEOUT_MS", "x"))).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("HTTP_IDLE_TIMEOUT_MS");
   }
 }

@@ -17,9 +17,11 @@ class ConfigurationDocTest {
   static String render() {
     StringBuilder md = new StringBuilder();
     md.append("# Configuration reference\n\n")
-        .append("Every setting is a key of `config.json` and an environment variable of the same name; the\n")
-        .append("environment wins over the file, the file over the default. Unknown keys in the file and bad\n")
-        .append("values stop the start with one line naming the setting. Generated from `Setting.java`.\n\n")
+        .append("Every setting is a key of `config.json` (or of the file given with `-conf`) and an environment\n")
+        .append("variable of the same name; the environment wins over the file, the file over the default. A\n")
+        .append("missing or broken `-conf` file, unknown keys in the file and bad values stop the start (exit code\n")
+        .append("2) with one line naming the setting. Durations take ms, s, m, h or d and are 0 to 365 days.\n")
+        .append("Generated from `Setting.java`.\n\n")
         .append("| setting (env) | default | meaning |\n|---|---|---|\n");
     for (Setting s : Setting.values()) {
       String def = s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`";

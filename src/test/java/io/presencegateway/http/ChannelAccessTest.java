@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
@@ -64,6 +65,12 @@ class ChannelAccessTest {
       assertThatThrownBy(() -> await(ws.connect(noKey))).isInstanceOf(ExecutionException.class)
           .cause().isInstanceOf(UpgradeRejectedException.class)
           .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(401));
+      for (WebSocketConnectOptions wrongKey : List.of(new WebSocketConnectOptions(noKey).setURI("/v1/presence/ws?access_token=nope"),
+          new WebSocketConnectOptions(noKey).addHeader("Authorization", "Bearer wrong"))) {
+        assertThatThrownBy(() -> await(ws.connect(wrongKey))).as("a wrong key is refused before the upgrade")
+            .isInstanceOf(ExecutionException.class).cause().isInstanceOf(UpgradeRejectedException.class)
+            .satisfies(e -> assertThat(((UpgradeRejectedException) e).getStatus()).isEqualTo(401));
+      }
       assertThat(await(ws.connect(new WebSocketConnectOptions(noKey).setURI("/v1/presence/ws?access_token=" + KEY))).isClosed()).isFalse();
       assertThat(await(ws.connect(new WebSocketConnectOptions(noKey).addHeader("Authorization", "Bearer " + KEY))).isClosed()).isFalse();
       http.close();

@@ -31,14 +31,19 @@ class StatusMessageApiTest {
 
   @BeforeEach
   void start(Vertx vertx, VertxTestContext ctx) {
-    GatewayConfig config = ConfigLoader.load(new JsonObject().put("HTTP_HOST", "127.0.0.1"), Map.of());
-    GatewayServices services = new GatewayServices(config, new MemoryPresenceStore(vertx, 100), new PollStatus());
-    HttpVerticle http = new HttpVerticle(services, 0);
     client = WebClient.create(vertx);
-    vertx.deployVerticle(http).onComplete(ctx.succeeding(id -> {
-      port = http.actualPort();
+    gateway(vertx, new JsonObject()).onComplete(ctx.succeeding(p -> {
+      port = p;
       ctx.completeNow();
     }));
+  }
+
+  /** A gateway on a memory store with {@code settings} on top; its port. */
+  private static io.vertx.core.Future<Integer> gateway(Vertx vertx, JsonObject settings) {
+    GatewayConfig config = ConfigLoader.load(settings.copy().put("HTTP_HOST", "127.0.0.1"), Map.of());
+    GatewayServices services = new GatewayServices(config, new MemoryPresenceStore(vertx, 100), new PollStatus());
+    HttpVerticle http = new HttpVerticle(services, 0);
+    return vertx.deployVerticle(http).map(id -> http.actualPort());
   }
 
   private io.vertx.core.Future<HttpResponse<Buffer>> call(HttpMethod method, String path, String body) {
@@ -131,6 +136,57 @@ class StatusMessageApiTest {
         })
         .onComplete(ctx.succeeding(replace -> ctx.verify(() -> {
           assertThat(replace.statusCode()).as("replacing an existing one is fine").isEqualTo(200);
+          ctx.completeNow();
+        })));
+  }
+
+  /**
+   * Messages for any number of people used to be accepted, and every poll cycle reads them all: the
+   * total is capped by STATUS_MESSAGES_MAX (409 JSON beyond it; replacing one still works).
+   */
+  @Test
+  void theGatewayHoldsABoundedNumberOfMessagesInAll(Vertx vertx, VertxTestContext ctx) {
+    String[] people = new String[4];
+    for (int i = 0; i < people.length; i++) {
+      people[i] = io.presencegateway.event.PersonIds.personId("us", java.util.UUID.randomUUID());
+    }
+    gateway(vertx, new JsonObject().put("STATUS_MESSAGES_MAX", "3")).compose(small -> {
+      port = small;
+      return call(HttpMethod.PUT, "/v1/people/" + people[0] + "/status-messages/dnd", "{\"statusMessage\":\"a\"}")
+          .compose(r -> call(HttpMethod.PUT, "/v1/people/" + people[1] + "/status-messages/dnd", "{\"statusMessage\":\"b\"}"))
+          .compose(r -> call(HttpMethod.PUT, "/v1/people/" + people[2] + "/status-messages/dnd", "{\"statusMessage\":\"c\"}"))
+          .compose(third -> {
+            ctx.verify(() -> assertThat(third.statusCode()).isEqualTo(200));
+            return call(HttpMethod.PUT, "/v1/people/" + people[3] + "/status-messages/dnd", "{\"statusMessage\":\"d\"}");
+          })
+          .compose(fourth -> {
+            ctx.verify(() -> {
+              assertThat(fourth.statusCode()).isEqualTo(409);
+              assertThat(fourth.getHeader("Content-Type")).startsWith("application/json");
+              JsonObject error = fourth.bodyAsJsonObject().getJsonObject("error");
+              assertThat(error.getString("code")).isEqualTo("too_many_messages");
+              assertThat(error.getString("message")).contains("STATUS_MESSAGES_MAX", "3");
+            });
+            return call(HttpMethod.PUT, "/v1/people/" + people[0] + "/status-messages/dnd", "{\"statusMessage\":\"a2\"}");
+          })
+          .compose(replaced -> {
+            ctx.verify(() -> assertThat(replaced.statusCode()).as("replacing a stored one").isEqualTo(200));
+            return call(HttpMethod.DELETE, "/v1/people/" + people[1] + "/status-messages/dnd", null);
+          })
+          .compose(deleted -> call(HttpMethod.PUT, "/v1/people/" + people[3] + "/status-messages/dnd", "{\"statusMessage\":\"d\"}"));
+    }).onComplete(ctx.succeeding(afterDelete -> ctx.verify(() -> {
+      assertThat(afterDelete.statusCode()).as("room again after a delete").isEqualTo(200);
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aMessageIsBoundedInBytesToo(VertxTestContext ctx) {
+    String euros = "\u20ac".repeat(700); // 700 characters, 2100 bytes of UTF-8
+    call(HttpMethod.PUT, "/v1/people/" + ID + "/status-messages/dnd", "{\"statusMessage\":\"" + euros + "\"}")
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(400);
+          assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("2000 bytes");
           ctx.completeNow();
         })));
   }

@@ -46,16 +46,25 @@ public final class TestGateway {
   }
 
   public static GatewayConfig config(Map<Setting, Object> overrides) {
+    return GatewayConfig.from(raw(overrides));
+  }
+
+  public static RawSettings raw(Map<Setting, Object> overrides) {
     RawSettings raw = RawSettings.defaults().with(Setting.HTTP_HOST, "127.0.0.1").with(Setting.HTTP_PORT, "0");
     for (Map.Entry<Setting, Object> e : overrides.entrySet()) {
       raw = raw.with(e.getKey(), e.getValue());
     }
-    return GatewayConfig.from(raw);
+    return raw;
   }
 
   /** Starts a gateway with {@code peopleCount} people already known (baselines, no events). */
   public static TestGateway start(Vertx vertx, Map<Setting, Object> overrides, int peopleCount, int logCapacity) throws Exception {
-    TestGateway gw = new TestGateway(vertx, config(overrides), logCapacity);
+    return start(vertx, config(overrides), peopleCount, logCapacity);
+  }
+
+  /** A gateway with a configuration built by the test (e.g. for a given open-file limit). */
+  public static TestGateway start(Vertx vertx, GatewayConfig config, int peopleCount, int logCapacity) throws Exception {
+    TestGateway gw = new TestGateway(vertx, config, logCapacity);
     try {
       vertx.eventBus().registerCodec(new PresenceEventCodec());
     } catch (IllegalStateException alreadyRegistered) {

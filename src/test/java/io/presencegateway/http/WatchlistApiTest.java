@@ -9,7 +9,10 @@ import io.presencegateway.poll.ObservedPerson;
 import io.presencegateway.poll.PollStatus;
 import io.presencegateway.poll.PresenceDiff;
 import io.presencegateway.event.StatusMessages;
+import io.presencegateway.store.WatchlistStore;
+import io.presencegateway.store.WebhookStores;
 import io.presencegateway.store.memory.MemoryPresenceStore;
+import io.presencegateway.store.memory.MemoryUpstreamStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -97,6 +100,39 @@ class WatchlistApiTest {
         .onComplete(ctx.succeeding(conflict -> ctx.verify(() -> {
           assertThat(conflict.statusCode()).isEqualTo(409);
           assertThat(conflict.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("conflict");
+          ctx.completeNow();
+        })));
+  }
+
+  /** An edit that keeps losing its compare-and-set to other instances: 409 with Retry-After, never a 500. */
+  @Test
+  void anEditLosingToConcurrentEditsIs409WithRetryAfter(Vertx vertx, VertxTestContext ctx) {
+    WatchlistStore busy = new WatchlistStore() {
+      @Override
+      public Future<java.util.Optional<GatewayConfig.Watch>> watch() {
+        return Future.succeededFuture(java.util.Optional.of(new GatewayConfig.Watch(false, List.of(BEN))));
+      }
+
+      @Override
+      public Future<Boolean> compareAndSet(java.util.Optional<GatewayConfig.Watch> expected, GatewayConfig.Watch next) {
+        return Future.succeededFuture(false);
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    };
+    GatewayServices contended = new GatewayServices(services.config(), services.store(), new PollStatus(), WebhookStores.memory(),
+        busy, new MemoryUpstreamStore());
+    HttpVerticle http = new HttpVerticle(contended, 0);
+    vertx.deployVerticle(http)
+        .compose(id -> client.post(http.actualPort(), "127.0.0.1", "/v1/watchlist").sendJsonObject(new JsonObject().put("ids", List.of(ANA))))
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          assertThat(r.statusCode()).isEqualTo(409);
+          assertThat(r.getHeader("Retry-After")).isEqualTo("1");
+          assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("conflict");
+          assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("message")).contains("send it again");
           ctx.completeNow();
         })));
   }

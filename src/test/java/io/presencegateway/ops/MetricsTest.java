@@ -1,7 +1,5 @@
 package io.presencegateway.ops;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.presencegateway.MainVerticle;
 import io.presencegateway.config.Setting;
 import io.presencegateway.event.PersonIds;
@@ -15,8 +13,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,8 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A short run with changes, an SSE client, a WebSocket client and a webhook receiver, in a Vert.x
- * created with Micrometer metrics as the launcher creates it: /metrics exposes Vert.x's HTTP series
- * and the gateway's named series, and nothing in it carries a person id or a secret.
+ * created with Micrometer metrics as the launcher creates it ({@link GatewayMetrics#vertxBuilder}):
+ * /metrics exposes Vert.x's HTTP series and the gateway's named series, and after requests whose
+ * paths and bodies carry person ids, a subscription id, secrets and an access token, nothing in it
+ * carries any of them, nor a receiver's address.
  */
 class MetricsTest {
   private static final String SECRET = "whsec_" + Base64.getEncoder().encodeToString("0123456789abcdef-metrics".getBytes());
@@ -46,7 +44,7 @@ class MetricsTest {
       "presence_connections{channel=\"ws\"}", "presence_slow_client_disconnects_total", "presence_resumes_total",
       "presence_webhook_attempts_total{outcome=\"success\"}", "presence_webhook_delivery_latency_seconds",
       "presence_webhook_queue_depth", "presence_webhook_dead_letters_total", "presence_lease_holder_changes_total",
-      "presence_poll_leader");
+      "presence_poll_leader", "presence_bus_consumers");
   private Vertx vertx;
 
   @AfterEach
@@ -57,11 +55,8 @@ class MetricsTest {
   }
 
   @Test
-  void namedSeriesAfterAShortRunWithoutIdsOrSecrets() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    GatewayMetrics.useProcessRegistry(registry);
-    vertx = Vertx.builder().with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry)).build();
+  void namedSeriesAfterAShortRunWithoutIdsOrSecrets() throws Exception {
+    vertx = GatewayMetrics.vertxBuilder(new VertxOptions()).build(); // as the launcher (Main) builds it
     AtomicInteger hooks = new AtomicInteger();
     int receiverPort = result(vertx.createHttpServer().requestHandler(req -> req.body().onComplete(b -> {
       hooks.incrementAndGet();
@@ -113,14 +108,73 @@ class MetricsTest {
       assertThat(text).as("counted: " + counted).containsPattern(java.util.regex.Pattern.quote(counted) + " [1-9]");
     }
 
+    // requests whose paths carry ids and a secret, before the scrape that must not show them
     JsonObject snapshot = result(client.get(port, "127.0.0.1", "/v1/presence").send()).bodyAsJsonObject();
     assertThat(snapshot.getJsonArray("items")).isNotEmpty();
+    String person = snapshot.getJsonArray("items").getJsonObject(0).getString("id");
+    for (String path : List.of("/v1/presence/" + person, "/v1/people/" + person, "/v1/people/" + person + "/status-messages")) {
+      assertThat(result(client.get(port, "127.0.0.1", path).send()).statusCode()).as(path).isEqualTo(200);
+    }
+    assertThat(result(client.put(port, "127.0.0.1", "/v1/people/" + person + "/status-messages/dnd")
+        .sendJsonObject(new JsonObject().put("statusMessage", "Focus time"))).statusCode()).isEqualTo(200);
+    String hookSecret = "whsec_" + Base64.getEncoder().encodeToString("subscription-secret-in-a-body".getBytes());
+    var created = result(client.post(port, "127.0.0.1", "/v1/subscriptions").sendJsonObject(new JsonObject()
+        .put("targetUrl", "http://127.0.0.1:" + receiverPort + "/subscribed-hook").put("secret", hookSecret)));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
+    String subscription = created.bodyAsJsonObject().getString("id");
+    for (String path : List.of("/v1/subscriptions/" + subscription, "/v1/subscriptions/" + subscription + "/deliveries")) {
+      assertThat(result(client.get(port, "127.0.0.1", path).send()).statusCode()).as(path).isEqualTo(200);
+    }
+    assertThat(result(client.post(port, "127.0.0.1", "/v1/subscriptions/" + subscription + "/test").send()).statusCode())
+        .isEqualTo(200);
+    int streamStatus = result(http.request(HttpMethod.GET, port, "127.0.0.1", "/v1/presence/stream?access_token=not-a-real-key&ids=" + person)
+        .compose(req -> req.send().map(resp -> {
+          req.reset(); // headers are enough: the request is counted
+          return resp.statusCode();
+        })));
+    assertThat(streamStatus).isEqualTo(200);
+
+    text = result(client.get(port, "127.0.0.1", "/metrics").send()).bodyAsString();
+    assertThat(text).as("the id-bearing requests were counted, by route template")
+        .contains("/v1/presence/:personId\"}").contains("/v1/people/:personId\"}").contains("/v1/subscriptions/:id\"}");
+    java.util.Set<String> vertxLabels = new java.util.TreeSet<>();
+    java.util.regex.Matcher label = java.util.regex.Pattern.compile("(?m)^vertx_\\w+\\{(.*)}").matcher(text);
+    while (label.find()) {
+      java.util.regex.Matcher key = java.util.regex.Pattern.compile("(\\w+)=\"").matcher(label.group(1));
+      while (key.find()) {
+        vertxLabels.add(key.group(1));
+      }
+    }
+    assertThat(vertxLabels).as("labels of Vert.x's series (GatewayMetrics.VERTX_LABELS)")
+        .containsExactlyInAnyOrder("method", "code", "route", "pool_type");
+    assertDocumented(text);
     for (Object item : snapshot.getJsonArray("items")) {
       String id = ((JsonObject) item).getString("id");
       assertThat(text).doesNotContain(id).doesNotContain(PersonIds.key(id));
     }
-    assertThat(text).doesNotContain(snapshot.getString("orgId"));
-    assertThat(text).doesNotContain(SECRET).doesNotContain(SECRET.substring(6)).doesNotContain("/hook");
+    assertThat(text).doesNotContain(snapshot.getString("orgId")).doesNotContain(subscription);
+    assertThat(text).doesNotContain(SECRET).doesNotContain(SECRET.substring(6)).doesNotContain("/hook")
+        .doesNotContain(hookSecret.substring(6)).doesNotContain("/subscribed-hook").doesNotContain("not-a-real-key");
+    assertThat(text).as("no receiver address").doesNotContain("127.0.0.1:" + receiverPort);
+  }
+
+  /** The metrics table of docs/OPERATIONS.md lists exactly the gateway's series (name without _total/_count/… suffixes). */
+  private static void assertDocumented(String scrape) throws java.io.IOException {
+    java.util.Set<String> exposed = new java.util.TreeSet<>();
+    java.util.regex.Matcher sample = java.util.regex.Pattern.compile("(?m)^(presence_\\w+?)(_total|_count|_sum|_bucket|_max)?[{ ]").matcher(scrape);
+    while (sample.find()) {
+      exposed.add(sample.group(1));
+    }
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("docs/OPERATIONS.md"))) {
+      if (line.startsWith("| `presence_")) {
+        java.util.regex.Matcher name = java.util.regex.Pattern.compile("`(presence_\\w+?)(_total)?[`{]").matcher(line.split("\\|")[1]);
+        while (name.find()) {
+          documented.add(name.group(1));
+        }
+      }
+    }
+    assertThat(documented).as("series in the metrics table of docs/OPERATIONS.md vs. those /metrics exposes").isEqualTo(exposed);
   }
 
   /**

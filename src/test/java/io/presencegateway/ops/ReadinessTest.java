@@ -21,8 +21,9 @@ import static io.presencegateway.testsupport.Await.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * /health/ready of a whole gateway polling a simulator over HTTP: down on an upstream 401 and on a
- * stale poll cycle (upstream failing), up again once upstream answers. Redis down → not ready is
+ * /health/ready of a whole gateway polling a simulator over HTTP: down on an upstream 401, on a
+ * stale poll cycle (upstream failing) and on a throttle longer than the staleness bound, up again
+ * once upstream answers. Redis down → not ready is
  * covered with a real redis-server in cluster/RedisTroubleTest.
  */
 @ExtendWith(VertxExtension.class)
@@ -79,6 +80,33 @@ class ReadinessTest {
 
     result(sim.http().delete(sim.port(), "127.0.0.1", "/v1/simulator/faults").send());
     until("ready again after a successful cycle", Duration.ofSeconds(10),
+        () -> result(client.get(main.httpPort(), "127.0.0.1", "/health/ready").send()).statusCode() == 200);
+  }
+
+  /**
+   * A 429 whose Retry-After (3 s) outlasts the staleness bound (3 x 300 ms widened interval + 500 ms)
+   * makes the lease holder not ready with the throttle as the reason, and ready again once a cycle
+   * succeeds after it.
+   */
+  @Test
+  void aRetryAfterLongerThanTheBoundMakesTheLeaseHolderNotReadyUntilItEnds(Vertx vertx) {
+    SimulatorControl sim = result(SimulatorControl.start(vertx, 3, 7));
+    MainVerticle main = gateway(vertx, upstream(sim, SimulatorControl.TOKEN));
+    WebClient client = WebClient.create(vertx);
+    until("ready while upstream answers", Duration.ofSeconds(10),
+        () -> result(client.get(main.httpPort(), "127.0.0.1", "/health/ready").send()).statusCode() == 200);
+
+    result(sim.fault(new JsonObject().put("status", 429).put("retryAfter", "3").put("times", 1)));
+    AtomicReference<JsonObject> last = new AtomicReference<>();
+    until("not ready because of the throttle", Duration.ofSeconds(10), () -> {
+      var r = result(client.get(main.httpPort(), "127.0.0.1", "/health/ready").send());
+      last.set(r.bodyAsJsonObject());
+      return r.statusCode() == 503 && r.bodyAsString().contains("throttles us");
+    });
+    JsonObject data = poller(last.get()).getJsonObject("data");
+    assertThat(data.getBoolean("throttled")).isTrue();
+    assertThat(data.getString("throttledUntil")).isNotNull();
+    until("ready again after the Retry-After", Duration.ofSeconds(10),
         () -> result(client.get(main.httpPort(), "127.0.0.1", "/health/ready").send()).statusCode() == 200);
   }
 

@@ -2,12 +2,15 @@ package io.presencegateway.poll;
 
 import io.presencegateway.config.GatewayConfig.Watch;
 import io.presencegateway.event.PersonIds;
+import io.presencegateway.store.WatchlistStore;
 import io.presencegateway.store.memory.MemoryWatchlistStore;
+import io.vertx.core.Future;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static io.presencegateway.testsupport.Await.failure;
@@ -62,6 +65,31 @@ class WatchlistEditorTest {
     List<String> four = List.of(ANA, BEN, PersonIds.personId("us", UUID.randomUUID()), PersonIds.personId("us", UUID.randomUUID()));
     assertThatThrownBy(() -> editor.replace(new Watch(false, four))).isInstanceOf(WatchlistEditor.Refused.class)
         .hasMessageContaining("more than 3");
+  }
+
+  /** A store on which every compare-and-set loses (other instances keep writing): a retryable conflict, not an error. */
+  @Test
+  void anEditThatKeepsLosingToOthersIsARetryableConflict() {
+    WatchlistStore busy = new WatchlistStore() {
+      @Override
+      public Future<Optional<Watch>> watch() {
+        return Future.succeededFuture(Optional.of(new Watch(false, List.of(BEN))));
+      }
+
+      @Override
+      public Future<Boolean> compareAndSet(Optional<Watch> expected, Watch next) {
+        return Future.succeededFuture(false);
+      }
+
+      @Override
+      public Future<Void> close() {
+        return Future.succeededFuture();
+      }
+    };
+    Throwable lost = failure(new WatchlistEditor(busy, Watch.wholeOrg(), 3).add(List.of(ANA)));
+    assertThat(lost).isInstanceOf(WatchlistEditor.Refused.class).hasMessageContaining("send it again");
+    assertThat(((WatchlistEditor.Refused) lost).conflict()).isTrue();
+    assertThat(((WatchlistEditor.Refused) lost).retryable()).isTrue();
   }
 
   @Test

@@ -304,6 +304,39 @@ public abstract class PresenceStoreContract {
   }
 
   @Test
+  void statusMessagesAreBoundedPerPersonAndInAllInTheSameStepAsTheWrite() {
+    String carol = PersonIds.personId("us", UUID.randomUUID());
+    assertThat(result(store.putStatusMessage(ALICE, "call", "a", 2, 3))).isEqualTo(PresenceStore.MessagePut.STORED);
+    assertThat(result(store.putStatusMessage(ALICE, "meeting", "b", 2, 3))).isEqualTo(PresenceStore.MessagePut.STORED);
+    assertThat(result(store.putStatusMessage(ALICE, "active", "c", 2, 3))).as("a third for Alice")
+        .isEqualTo(PresenceStore.MessagePut.PERSON_FULL);
+    assertThat(result(store.putStatusMessage(BOB, "call", "d", 2, 3))).isEqualTo(PresenceStore.MessagePut.STORED);
+    assertThat(result(store.putStatusMessage(carol, "call", "e", 2, 3))).as("a fourth in all")
+        .isEqualTo(PresenceStore.MessagePut.STORE_FULL);
+    assertThat(result(store.putStatusMessage(ALICE, "call", "replaced", 2, 3))).as("replacing one always works")
+        .isEqualTo(PresenceStore.MessagePut.STORED);
+
+    assertThat(result(store.deleteStatusMessage(BOB, "call"))).isTrue();
+    assertThat(result(store.putStatusMessage(carol, "call", "e", 2, 3))).as("room again after a delete")
+        .isEqualTo(PresenceStore.MessagePut.STORED);
+    assertThat(result(store.statusMessages()).byPerson()).containsOnlyKeys(PersonIds.key(ALICE), PersonIds.key(carol));
+    assertThat(result(store.statusMessages(ALICE))).isEqualTo(Map.of("call", "replaced", "meeting", "b"));
+  }
+
+  /** The first delivery claim came after the poller's first events (Redis made its group at "$": they were skipped). */
+  @Test
+  void eventsAppendedBeforeTheFirstDeliveryClaimAreHandedOut() {
+    cycle(person(ALICE, "active"), person(BOB, "active"));
+    List<String> appended = new ArrayList<>();
+    cycle(person(ALICE, "call"), person(BOB, "active")).forEach(e -> appended.add(e.id()));
+    cycle(person(ALICE, "call"), person(BOB, "meeting")).forEach(e -> appended.add(e.id()));
+    assertThat(appended).hasSize(2);
+
+    List<PresenceEvent> claimed = result(store.claimForDelivery("sender-a", 10, 0));
+    assertThat(claimed).extracting(PresenceEvent::id).containsExactlyElementsOf(appended);
+  }
+
+  @Test
   void severalOrgsInOneCycleAreOneEventEach() {
     String otherOrg = PersonIds.orgId("us", UUID.fromString("aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"));
     ObservedPerson bobElsewhere = new ObservedPerson(BOB, "active", null, null, null, otherOrg, "Bob", null);

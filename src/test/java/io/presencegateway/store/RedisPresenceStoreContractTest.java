@@ -35,7 +35,7 @@ class RedisPresenceStoreContractTest extends PresenceStoreContract {
 
   @Test
   void eachEventIsClaimedForDeliveryByOneConsumerOnly() {
-    result(store.claimForDelivery("sender-a", 10, 0)); // makes the group, from the end of the log
+    result(store.claimForDelivery("sender-a", 10, 0)); // makes the group (from the start of the still empty log)
     cycle(person(ALICE, "active"), person(BOB, "active"));
     List<String> appended = new ArrayList<>();
     String[] statuses = {"call", "meeting"};
@@ -66,6 +66,37 @@ class RedisPresenceStoreContractTest extends PresenceStoreContract {
     byB.forEach(id -> result(other.ackDelivery("sender-b", id)));
     assertThat(result(store.claimForDelivery("sender-a", 10, 0))).as("nothing left after the acks").isEmpty();
     result(other.close());
+  }
+
+  @Test
+  void messagesStoredWithoutTheCounterAreCountedOnceBeforeTheLimitApplies() {
+    result(store.putStatusMessage(ALICE, "call", "a"));
+    result(store.putStatusMessage(ALICE, "meeting", "b"));
+    result(store.putStatusMessage(BOB, "call", "c"));
+    TestRedis.get().command(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL).arg("{pg}:msg:count"));
+
+    String carol = io.presencegateway.event.PersonIds.personId("us", java.util.UUID.randomUUID());
+    assertThat(result(store.putStatusMessage(carol, "call", "d", 32, 3))).isEqualTo(PresenceStore.MessagePut.STORE_FULL);
+    assertThat(TestRedis.get().valueOf("{pg}:msg:count")).isEqualTo("3");
+    assertThat(result(store.putStatusMessage(carol, "call", "d", 32, 4))).isEqualTo(PresenceStore.MessagePut.STORED);
+    assertThat(TestRedis.get().valueOf("{pg}:msg:count")).isEqualTo("4");
+  }
+
+  /** A flush drops the group with the log: events appended before the next claim are still handed out, at once. */
+  @Test
+  void afterAFlushTheDeliveryGroupIsMadeAgainWithoutLosingTheEventsBeforeTheNextClaim() {
+    cycle(person(ALICE, "active"));
+    assertThat(cycle(person(ALICE, "call"))).hasSize(1);
+    assertThat(result(store.claimForDelivery("sender-a", 10, 0))).hasSize(1); // the group exists now
+    TestRedis.get().clean();
+
+    token = lease("poller-1");
+    cycle(person(ALICE, "call")); // baseline of the empty store
+    List<PresenceEvent> afterFlush = cycle(person(ALICE, "meeting"));
+    assertThat(afterFlush).hasSize(1);
+
+    assertThat(result(store.claimForDelivery("sender-a", 10, 0))).as("the first claim after the flush, no error round")
+        .extracting(PresenceEvent::id).containsExactly(afterFlush.get(0).id());
   }
 
   @Test

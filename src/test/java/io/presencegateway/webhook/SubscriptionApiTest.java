@@ -6,8 +6,8 @@ import io.presencegateway.config.Setting;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.http.HttpVerticle;
 import io.presencegateway.poll.PollStatus;
+import io.presencegateway.store.PresenceStore;
 import io.presencegateway.store.WebhookStores;
-import io.presencegateway.store.memory.MemoryPresenceStore;
 import io.presencegateway.testsupport.StandardWebhooksVerifier;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(VertxExtension.class)
 class SubscriptionApiTest {
 
-  record Api(WebClient client, int port, MemoryPresenceStore store, WebhookVerticle webhooks) {
+  record Api(WebClient client, int port, PresenceStore store, WebhookVerticle webhooks) {
     HttpResponse<Buffer> call(String method, String path, JsonObject body) throws Exception {
       var req = client.request(io.vertx.core.http.HttpMethod.valueOf(method), port, "127.0.0.1", path);
       return await(body == null ? req.send() : req.sendJsonObject(body));
@@ -43,8 +43,13 @@ class SubscriptionApiTest {
   }
 
   static Api start(Vertx vertx, GatewayConfig config) throws Exception {
-    MemoryPresenceStore store = WebhookTestSupport.store(vertx);
-    GatewayServices services = new GatewayServices(config, store, new PollStatus(), WebhookStores.memory());
+    return start(vertx, config, new WebhookTestSupport.Stores(WebhookTestSupport.store(vertx), WebhookStores.memory()));
+  }
+
+  /** The gateway on given stores (e.g. {@link WebhookTestSupport#stores} for Redis). */
+  static Api start(Vertx vertx, GatewayConfig config, WebhookTestSupport.Stores stores) throws Exception {
+    PresenceStore store = stores.presence();
+    GatewayServices services = new GatewayServices(config, store, new PollStatus(), stores.webhooks());
     HttpVerticle http = new HttpVerticle(services, 0);
     await(vertx.deployVerticle(http));
     WebhookVerticle webhooks = new WebhookVerticle(services);

@@ -158,4 +158,11 @@ class WsChannelTest {
     }
     assertThat(gw.metrics().busConsumers()).isEqualTo(1);
   }
+
+  @Test
+  void utf8LengthCountsBytesOnTheWire() {
+    for (String s : List.of("", "abc", "é", "über", "€", "😀", "a😀é€z")) {
+      assertThat(WsConnection.utf8Length(s)).as(s).isEqualTo(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+    }
+  }
 }

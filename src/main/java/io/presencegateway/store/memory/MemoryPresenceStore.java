@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,7 @@ public final class MemoryPresenceStore implements PresenceStore {
   private final int capacity;
   private final Map<String, PersonState> states = new HashMap<>();
   private final Map<String, Map<String, String>> messages = new HashMap<>();
+  private int messageCount;
   private final ArrayDeque<PresenceEvent> log = new ArrayDeque<>();
   private final List<Waiter> waiters = new ArrayList<>();
   private EventId lastId;
@@ -82,15 +84,32 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public synchronized Future<Void> putStatusMessage(String personId, String status, String message) {
+  public synchronized Future<MessagePut> putStatusMessage(String personId, String status, String message, int perPerson,
+                                                         int total) {
+    Map<String, String> forPerson = messages.get(PersonIds.key(personId));
+    if (forPerson == null || !forPerson.containsKey(status)) {
+      if (forPerson != null && forPerson.size() >= perPerson) {
+        return Future.succeededFuture(MessagePut.PERSON_FULL);
+      }
+      if (messageCount >= total) {
+        return Future.succeededFuture(MessagePut.STORE_FULL);
+      }
+      messageCount++;
+    }
     messages.computeIfAbsent(PersonIds.key(personId), k -> new LinkedHashMap<>()).put(status, message);
-    return Future.succeededFuture();
+    return Future.succeededFuture(MessagePut.STORED);
   }
 
   @Override
   public synchronized Future<Boolean> deleteStatusMessage(String personId, String status) {
     Map<String, String> forPerson = messages.get(PersonIds.key(personId));
     boolean removed = forPerson != null && forPerson.remove(status) != null;
+    if (removed) {
+      messageCount--;
+      if (forPerson.isEmpty()) {
+        messages.remove(PersonIds.key(personId));
+      }
+    }
     return Future.succeededFuture(removed);
   }
 
@@ -187,8 +206,9 @@ public final class MemoryPresenceStore implements PresenceStore {
       if (EventId.parse(e.id()).orElseThrow().compareTo(from) <= 0) {
         break;
       }
-      out.add(0, e);
+      out.add(e);
     }
+    Collections.reverse(out); // collected newest first (walking back to the cursor); oldest first out
     return out.size() > max ? new ArrayList<>(out.subList(0, max)) : out;
   }
 

@@ -26,6 +26,16 @@ public final class MemoryUpstreamStore implements UpstreamStore {
   }
 
   @Override
+  public synchronized Future<Boolean> restoreToken(StoredToken value) {
+    boolean older = token == null || token.seed() != null && token.seed().equals(value.seed())
+        && token.generation() < value.generation();
+    if (older) {
+      token = value;
+    }
+    return Future.succeededFuture(older);
+  }
+
+  @Override
   public synchronized Future<Boolean> tryRefreshLock(String holder, Duration ttl) {
     long now = System.currentTimeMillis();
     if (lockHolder != null && now < lockUntil && !lockHolder.equals(holder)) {

@@ -9,6 +9,8 @@ final class RedisKeys {
   static final String STATE = "{pg}:state";
   /** Hash: person key → JSON object status → stored status message. */
   static final String MESSAGES = "{pg}:msg";
+  /** Counter: how many status messages {@link #MESSAGES} holds in all (recounted when missing). */
+  static final String MESSAGE_COUNT = "{pg}:msg:count";
   /** Stream, capped with {@code MAXLEN ~}: the event log; entry id = event id. */
   static final String EVENTS = "{pg}:events";
   /** String: the id a snapshot of the empty log carries (see log-origin.lua); new after a flush. */

@@ -115,13 +115,19 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   @Override
-  public Future<Void> putStatusMessage(String personId, String status, String message) {
-    return run(putMessageScript, List.of(RedisKeys.MESSAGES), PersonIds.key(personId), status, message).mapEmpty();
+  public Future<MessagePut> putStatusMessage(String personId, String status, String message, int perPerson, int total) {
+    return run(putMessageScript, List.of(RedisKeys.MESSAGES, RedisKeys.MESSAGE_COUNT), PersonIds.key(personId), status, message,
+        Integer.toString(perPerson), Integer.toString(total))
+        .map(reply -> switch (reply.toInteger()) {
+          case 1 -> MessagePut.STORED;
+          case 2 -> MessagePut.PERSON_FULL;
+          default -> MessagePut.STORE_FULL;
+        });
   }
 
   @Override
   public Future<Boolean> deleteStatusMessage(String personId, String status) {
-    return run(deleteMessageScript, List.of(RedisKeys.MESSAGES), PersonIds.key(personId), status)
+    return run(deleteMessageScript, List.of(RedisKeys.MESSAGES, RedisKeys.MESSAGE_COUNT), PersonIds.key(personId), status)
         .map(reply -> reply.toLong() == 1L);
   }
 
@@ -243,10 +249,22 @@ public final class RedisPresenceStore implements PresenceStore {
 
   /**
    * First takes over entries another consumer left unacknowledged for {@link #RECLAIM_IDLE_MS} (it
-   * died), then reads new ones. A flushed Redis loses the group; it is made again, from the end.
+   * died), then reads new ones. The group is made on the first claim, and again when a flushed
+   * Redis lost it, from the start of the log ({@code 0}, not {@code $}): events the poller appended
+   * before that claim (a change right after the start, or right after the flush) are handed out too.
    */
   @Override
   public Future<List<PresenceEvent>> claimForDelivery(String consumer, int max, long waitMs) {
+    return claim(consumer, max, waitMs).recover(e -> {
+      if (!String.valueOf(e.getMessage()).startsWith("NOGROUP")) {
+        return Future.failedFuture(e);
+      }
+      deliveryGroupReady = false; // the group is gone (flush): make it again and claim once more
+      return claim(consumer, max, waitMs);
+    });
+  }
+
+  private Future<List<PresenceEvent>> claim(String consumer, int max, long waitMs) {
     return ensureDeliveryGroup()
         .compose(v -> reclaim(consumer, max))
         .compose(reclaimed -> reclaimed.isEmpty() ? readNew(consumer, max, waitMs) : Future.succeededFuture(reclaimed))
@@ -262,7 +280,7 @@ public final class RedisPresenceStore implements PresenceStore {
     if (deliveryGroupReady) {
       return Future.succeededFuture();
     }
-    return send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.EVENTS).arg(RedisKeys.DELIVERY_GROUP).arg("$").arg("MKSTREAM"))
+    return send(Request.cmd(Command.XGROUP).arg("CREATE").arg(RedisKeys.EVENTS).arg(RedisKeys.DELIVERY_GROUP).arg("0").arg("MKSTREAM"))
         .<Void>mapEmpty()
         .recover(e -> String.valueOf(e.getMessage()).startsWith("BUSYGROUP") ? Future.succeededFuture() : Future.failedFuture(e))
         .onSuccess(v -> deliveryGroupReady = true);

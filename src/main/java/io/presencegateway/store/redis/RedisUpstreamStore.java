@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * The cluster's upstream state: {@code {pg}:token} (JSON of the token pair, no TTL: the refresh token
  * outlives the access token), {@code {pg}:token:lock} (SET NX PX around one refresh) and
- * {@code {pg}:throttle} (epoch ms deadline with a matching PX TTL).
+ * {@code {pg}:throttle} (epoch ms deadline with a matching PX TTL). The token entry is lost with the
+ * rest of Redis on a restart without persistence or a FLUSHALL: {@link #restoreToken} lets an instance
+ * that still knows the newest pair write it back (compare-and-set, {@code restore-token.lua}).
  */
 public final class RedisUpstreamStore implements UpstreamStore {
   static final String TOKEN = "{pg}:token";
@@ -26,6 +28,7 @@ public final class RedisUpstreamStore implements UpstreamStore {
   private final RedisCalls redis;
   private final LuaScript releaseLock = LuaScript.load("release-lock");
   private final LuaScript throttleUntil = LuaScript.load("throttle-until");
+  private final LuaScript restoreToken = LuaScript.load("restore-token");
 
   public RedisUpstreamStore(Vertx vertx, GatewayConfig.Store config) {
     this.redis = new RedisCalls(vertx, config);
@@ -40,6 +43,17 @@ public final class RedisUpstreamStore implements UpstreamStore {
   @Override
   public Future<Void> saveToken(StoredToken token) {
     return redis.send(Request.cmd(Command.SET).arg(TOKEN).arg(token.toJson().encode())).mapEmpty();
+  }
+
+  @Override
+  public Future<Boolean> restoreToken(StoredToken token) {
+    return redis.run(restoreToken, List.of(TOKEN), token.toJson().encode(), token.seed(), Long.toString(token.generation()))
+        .map(reply -> reply != null && reply.toInteger() == 1);
+  }
+
+  @Override
+  public boolean shared() {
+    return true;
   }
 
   @Override
