@@ -26,13 +26,14 @@ local function holder(h)
   return tonumber(string.sub(h, 1, sep - 1)), string.sub(h, sep + 1)
 end
 
--- One job: claimed (true), removed as superseded or gone, or left waiting behind a held person.
+-- One job: claimed, removed as superseded or gone, or left waiting behind a held person. Returns
+-- whether it was claimed and whether it is still among the due jobs of its queue (held back).
 local function take(sub, dk, id)
   local jk = '{pg}:job:' .. id
   local f = redis.call('HMGET', jk, 'event', 'keys', 'payload')
   if not f[1] then
     redis.call('ZREM', dk, id)
-    return false
+    return false, false
   end
   local ev = f[1]
   local lk, bk = '{pg}:latest:' .. sub, '{pg}:busy:' .. sub
@@ -43,13 +44,13 @@ local function take(sub, dk, id)
   if #live == 0 then
     redis.call('DEL', jk)
     redis.call('ZREM', dk, id)
-    return false
+    return false, false
   end
   for _, p in ipairs(live) do
     local h = redis.call('HGET', bk, p)
     if h then
       local untilMs, jobId = holder(h)
-      if untilMs > now and jobId ~= id then return false end
+      if untilMs > now and jobId ~= id then return false, true end
     end
   end
   local untilMs = string.format('%d', now + lease)
@@ -57,19 +58,31 @@ local function take(sub, dk, id)
   local attempt = redis.call('HINCRBY', jk, 'attempts', 1)
   redis.call('ZADD', dk, untilMs, id)
   table.insert(out, {id, sub, ev, f[2], f[3], attempt, table.concat(live, ',')})
-  return true
+  return true, lease <= 0
 end
 
 -- Looks at one subscription's due jobs; returns when to look at it next (nil: its queue is empty).
+-- Reads the queue a page at a time, no more ids than it still needs (the pages grow while jobs are
+-- held back): a claimed job leaves the due range (pushed lease ms ahead) and a superseded one leaves the queue, so the next page starts after
+-- the jobs held back, which stay where they are.
 local function visit(sub)
   local dk = '{pg}:due:' .. sub
-  local free, got = cap - (taken[sub] or 0), 0
+  local free, got, looked, stayed = cap - (taken[sub] or 0), 0, 0, 0
   budget = budget - 1
-  local ids = redis.call('ZRANGEBYSCORE', dk, '-inf', now, 'LIMIT', 0, math.max(0, math.min(scan, budget)))
-  for _, id in ipairs(ids) do
-    if got >= free or #out >= max or budget <= 0 then break end
-    budget = budget - 1
-    if take(sub, dk, id) then got = got + 1 end
+  local limit = math.max(0, math.min(scan, budget))
+  while got < free and #out < max and looked < limit do
+    -- as many as still wanted, more once jobs are held back (pages grow, so a long held run costs few reads)
+    local ids = redis.call('ZRANGEBYSCORE', dk, '-inf', now, 'LIMIT', stayed,
+      math.min(math.max(free - got, stayed), limit - looked))
+    if #ids == 0 then break end
+    for _, id in ipairs(ids) do
+      if got >= free or #out >= max then break end
+      looked = looked + 1
+      budget = budget - 1
+      local claimed, stays = take(sub, dk, id)
+      if claimed then got = got + 1 end
+      if stays then stayed = stayed + 1 end
+    end
   end
   taken[sub] = (taken[sub] or 0) + got
   local first = redis.call('ZRANGE', dk, 0, 0, 'WITHSCORES')

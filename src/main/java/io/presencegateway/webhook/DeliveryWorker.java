@@ -4,6 +4,7 @@ import io.presencegateway.metrics.GatewayMetrics;
 import io.presencegateway.event.PresenceEvent;
 import io.presencegateway.store.DeliveryStore;
 import io.presencegateway.store.DeliveryStore.Claim;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,11 +21,13 @@ import java.util.OptionalLong;
 
 /**
  * Takes due jobs from the {@link DeliveryStore} and makes their attempts, on the webhook verticle's
- * context. Isolation: each subscription has its own {@link WebhookSender} (own client, own small
- * pool, per-attempt deadline) and at most {@link #MAX_IN_FLIGHT} attempts out; a claim never takes
+ * context (it is made there). Isolation: each subscription has its own {@link WebhookSender} (own
+ * client, own small pool, per-attempt deadline) and at most {@link #MAX_IN_FLIGHT} attempts out; a claim never takes
  * more than a subscription's free slots, so a hanging receiver's backlog waits in the store and the
- * other subscriptions' jobs keep coming. A claim round runs after every enqueue and every finished
- * attempt, and at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
+ * other subscriptions' jobs keep coming. Every enqueue and every finished attempt asks for a claim
+ * round; the asks made in one event-loop turn share one round (so a round claims for every
+ * subscription that freed slots meanwhile, and the subscription list is read once for all of them),
+ * and a round runs at least every {@link #IDLE_POLL_MS} (retries coming due, other instances' work).
  * While the store is unreachable every round fails: that is logged as one outage ({@link StoreOutage}:
  * when it starts, once a minute, when it ends), not once per round or attempt.
  *
@@ -37,10 +39,12 @@ import java.util.OptionalLong;
 final class DeliveryWorker {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
   static final int MAX_IN_FLIGHT = 4;
-  static final int CLAIM_MAX = 64;
+  static final int CLAIM_MAX = 256;
   static final long IDLE_POLL_MS = 100;
 
   private final Vertx vertx;
+  /** The webhook verticle's context: the worker's state is touched there only. */
+  private final Context context;
   private final DeliveryStore store;
   private final SubscriptionDirectory directory;
   private final RetryPolicy retry;
@@ -58,12 +62,16 @@ final class DeliveryWorker {
   private Future<Integer> round;
   private boolean claiming;
   private boolean again;
+  /** A round is asked for and will run when this event-loop turn is over. */
+  private boolean asked;
+  private long rounds;
   private boolean stopped;
   private long idleTimer = -1;
 
   DeliveryWorker(Vertx vertx, DeliveryStore store, SubscriptionDirectory directory, RetryPolicy retry, DeliveryLog log,
                  TargetGuard guard, GatewayMetrics metrics, int timeoutMs) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.store = store;
     this.directory = directory;
     this.retry = retry;
@@ -74,8 +82,17 @@ final class DeliveryWorker {
     this.leaseMs = 2L * timeoutMs + 5_000;
   }
 
-  /** Asks for a claim round now (a second ask during a round makes one more round after it). */
+  /**
+   * Asks for a claim round. It runs once the current event-loop turn is over, so every ask made in
+   * that turn (several attempts finishing together, an enqueue) is served by the same round; an ask
+   * during a round makes one more round after it. An ask from another thread (a store future
+   * completed there) is passed to the worker's context first.
+   */
   void wake() {
+    if (Vertx.currentContext() != context) {
+      context.runOnContext(v -> wake());
+      return;
+    }
     if (stopped) {
       return;
     }
@@ -83,10 +100,29 @@ final class DeliveryWorker {
       again = true;
       return;
     }
-    claimRound();
+    if (!asked) {
+      asked = true;
+      context.runOnContext(v -> {
+        asked = false;
+        if (stopped) {
+          return;
+        }
+        if (claiming) {
+          again = true;
+        } else {
+          claimRound();
+        }
+      });
+    }
+  }
+
+  /** Claim rounds run so far (for tests: asks made together share one). */
+  long rounds() {
+    return rounds;
   }
 
   private void claimRound() {
+    rounds++;
     claiming = true;
     again = false;
     if (idleTimer >= 0) {
@@ -111,7 +147,7 @@ final class DeliveryWorker {
         LOG.warn("Claiming webhook jobs failed, trying again shortly: {}", ar.cause().toString());
       }
       if (again || (ar.succeeded() && ar.result() == CLAIM_MAX)) {
-        vertx.runOnContext(v -> wake());
+        wake();
       } else {
         idleTimer = vertx.setTimer(IDLE_POLL_MS, t -> {
           idleTimer = -1;
@@ -129,13 +165,14 @@ final class DeliveryWorker {
       if (stopped) {
         return handBack(claims).map(claims.size());
       }
-      claims.forEach(c -> start(c, targets.get(c.job().subscriptionId()), now));
+      RoundEvents events = new RoundEvents();
+      claims.forEach(c -> start(c, targets.get(c.job().subscriptionId()), events, now));
       closeUnused(targets);
       return Future.succeededFuture(claims.size());
     });
   }
 
-  private void start(Claim claim, Target target, long now) {
+  private void start(Claim claim, Target target, RoundEvents events, long now) {
     if (target == null) {
       settled(store.complete(claim)); // the subscription was deleted: nobody to deliver to
       return;
@@ -144,15 +181,16 @@ final class DeliveryWorker {
       settled(store.deadLetter(claim, "subscription disabled", now));
       return;
     }
-    PresenceEvent event = DeliveryPayload.decode(claim.job().eventId(), claim.job().payload());
-    Buffer body = DeliveryPayload.body(event, claim.livePersonKeys());
+    RoundEvents.Decoded decoded = events.event(claim.job().eventId(), claim.job().payload());
+    PresenceEvent event = decoded.event();
+    Buffer body = events.body(claim.job().eventId(), claim.job().payload(), claim.livePersonKeys());
     if (body == null) {
       settled(store.complete(claim));
       return;
     }
     InFlightAttempts.Attempt attempt = inFlight.start(claim);
     sender(target.id()).send(target.receiver(), event.id(), event.orgId(), body)
-        .compose(outcome -> inFlight.answered(attempt) ? settle(claim, target, outcome, event) : Future.succeededFuture())
+        .compose(outcome -> inFlight.answered(attempt) ? settle(claim, target, outcome, decoded) : Future.succeededFuture())
         .onComplete(ar -> {
           inFlight.ended(attempt);
           if (ar.failed() && !outage.failed(ar.cause())) {
@@ -163,12 +201,12 @@ final class DeliveryWorker {
         });
   }
 
-  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o, PresenceEvent event) {
+  private Future<Void> settle(Claim claim, Target target, AttemptOutcome o, RoundEvents.Decoded event) {
     long now = System.currentTimeMillis();
     if (o.succeeded()) {
       record(claim, target, o, -1);
       metrics.webhookEventDelivered();
-      metrics.deliveryLatency(sinceDetection(event, now));
+      metrics.deliveryLatency(event.sinceDetection(now));
       return store.complete(claim).compose(v -> directory.succeeded(target));
     }
     if (o.gone()) {
@@ -199,15 +237,6 @@ final class DeliveryWorker {
         LOG.warn("Could not store a webhook attempt of {}: {}", target.id(), e.toString());
       }
     });
-  }
-
-  /** Detection (the event's timestamp) to now; zero when the timestamp cannot be read (test events). */
-  private static Duration sinceDetection(PresenceEvent event, long nowMs) {
-    try {
-      return Duration.ofMillis(Math.max(0, nowMs - Instant.parse(event.timestamp()).toEpochMilli()));
-    } catch (RuntimeException e) {
-      return Duration.ZERO;
-    }
   }
 
   private void settled(Future<Void> f) {

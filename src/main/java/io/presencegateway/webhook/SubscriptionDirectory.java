@@ -16,7 +16,9 @@ import java.util.Map;
  * Every receiver deliveries go to: the static ones from the configuration (ids {@code static-N},
  * their on/off and failure run kept in this process) and the stored API subscriptions (read fresh
  * for every batch, so a rotation, an update or a delete made on any instance applies to the next
- * attempt). Also applies the two switch-off rules: {@code 410 Gone}, and failing without a single
+ * attempt). The {@link Receiver} of a subscription (parsed URL, decoded signing keys, filter) is
+ * built once and reused while what it is made of (URL, the secrets signing now, filter) stays the
+ * same; any change of those, the end of a rotation overlap, or a delete drops it. Also applies the two switch-off rules: {@code 410 Gone}, and failing without a single
  * success for {@code disableAfter}. Its writes to a stored subscription change only the delivery
  * fields, with {@link SubscriptionStore#update} (compare-and-set on the fresh record), so an API edit
  * made meanwhile on any instance stays and a subscription deleted meanwhile stays deleted. Used on the
@@ -36,6 +38,19 @@ final class SubscriptionDirectory {
   private final Duration disableAfter;
   private final Map<String, Long> staticFailingSince = new HashMap<>();
   private final Map<String, String> staticDisabled = new HashMap<>();
+  /** Per stored subscription id: its receiver as last built, and what it was built from. */
+  private Map<String, Built> built = new HashMap<>();
+  private long receiversBuilt;
+
+  /** What a subscription's {@link Receiver} is made of: equal parts, same receiver. */
+  private record Parts(String targetUrl, List<String> secrets, List<String> ids, List<String> statuses) {
+    static Parts of(Subscription s, long nowMs) {
+      return new Parts(s.targetUrl(), s.signingSecrets(nowMs), s.ids(), s.statuses());
+    }
+  }
+
+  /** The receiver built from {@code parts}; null when they cannot make one (bad URL, secret or filter). */
+  private record Built(Parts parts, Receiver receiver) { }
 
   SubscriptionDirectory(List<Receiver> statics, SubscriptionStore store, Duration disableAfter) {
     this.statics = List.copyOf(statics);
@@ -48,15 +63,38 @@ final class SubscriptionDirectory {
     return store.list().map(subs -> {
       Map<String, Target> out = new LinkedHashMap<>();
       statics.forEach(r -> out.put(r.id(), new Target(r, !staticDisabled.containsKey(r.id()), null)));
+      Map<String, Built> next = new HashMap<>();
       for (Subscription s : subs) {
-        try {
-          out.put(s.id(), new Target(Receiver.fromSubscription(s, nowMs), s.enabled(), s));
-        } catch (IllegalArgumentException e) {
-          LOG.error("Webhook subscription {} cannot be used: {}", s.id(), e.getMessage());
+        Built b = receiverOf(s, nowMs);
+        next.put(s.id(), b);
+        if (b.receiver() != null) {
+          out.put(s.id(), new Target(b.receiver(), s.enabled(), s));
         }
       }
+      built = next; // deleted subscriptions' receivers go
       return out;
     });
+  }
+
+  /** The subscription's receiver: the one built before while its parts are unchanged, else a new one. */
+  private Built receiverOf(Subscription s, long nowMs) {
+    Parts parts = Parts.of(s, nowMs);
+    Built b = built.get(s.id());
+    if (b != null && b.parts().equals(parts)) {
+      return b;
+    }
+    receiversBuilt++;
+    try {
+      return new Built(parts, Receiver.fromSubscription(s, nowMs));
+    } catch (IllegalArgumentException e) {
+      LOG.error("Webhook subscription {} cannot be used: {}", s.id(), e.getMessage()); // once per version of it
+      return new Built(parts, null);
+    }
+  }
+
+  /** How many subscription receivers were built so far (for tests: unchanged subscriptions cost none). */
+  long receiversBuilt() {
+    return receiversBuilt;
   }
 
   List<Receiver> statics() {

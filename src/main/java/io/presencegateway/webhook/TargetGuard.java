@@ -6,8 +6,10 @@ import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -36,8 +38,17 @@ public final class TargetGuard {
   /** A target and the one address, already checked, to connect to. */
   public record Resolved(WebhookTarget target, InetAddress address) { }
 
+  /** Bound on {@link #checked}: past it the cache starts over (targets are few; this only caps a churn). */
+  static final int CHECKED_CACHE = 10_000;
+
   private final boolean allowPrivate;
   private final HostResolver resolver;
+  /**
+   * What {@link #resolve} found for a URL without DNS (shape, literal address), which depends on
+   * nothing but the URL and {@code allowPrivate}: computed once per URL instead of per attempt. A
+   * name's addresses are never kept: it is resolved and checked at every attempt.
+   */
+  private final Map<URI, Resolved> checked = new ConcurrentHashMap<>();
 
   public TargetGuard(boolean allowPrivate) {
     this(allowPrivate, InetAddress::getAllByName);
@@ -75,15 +86,23 @@ public final class TargetGuard {
    * the address to connect to.
    */
   public Future<Resolved> resolve(Vertx vertx, URI url) {
-    WebhookTarget target;
-    try {
-      target = checkStatic(url);
-    } catch (TargetRefusedException e) {
-      return Future.failedFuture(e);
+    Resolved known = checked.get(url);
+    if (known == null) {
+      try {
+        WebhookTarget target = checkStatic(url);
+        known = new Resolved(target, isLiteral(target) ? literal(target.host()) : null);
+      } catch (TargetRefusedException e) {
+        return Future.failedFuture(e);
+      }
+      if (checked.size() >= CHECKED_CACHE) {
+        checked.clear();
+      }
+      checked.put(url, known);
     }
-    if (isLiteral(target)) {
-      return Future.succeededFuture(new Resolved(target, literal(target.host())));
+    if (known.address() != null) {
+      return Future.succeededFuture(known); // an IP literal: checked above, no DNS involved
     }
+    WebhookTarget target = known.target();
     return vertx.executeBlocking(() -> resolver.resolve(target.host()), false)
         .map(addresses -> new Resolved(target, checkAll(target.host(), addresses)));
   }

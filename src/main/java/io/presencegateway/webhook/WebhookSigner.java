@@ -24,6 +24,12 @@ public final class WebhookSigner {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final List<SecretKeySpec> keys;
+  /**
+   * One initialised Mac per key, per thread: a {@code Mac} is not thread-safe, and making and keying
+   * a new one for every signature costs more than the signature itself. A signer lives as long as its
+   * receiver is unchanged, so these are made once per event-loop thread that signs with it.
+   */
+  private final ThreadLocal<Mac[]> macs = ThreadLocal.withInitial(this::newMacs);
 
   private WebhookSigner(List<SecretKeySpec> keys) {
     this.keys = List.copyOf(keys);
@@ -76,21 +82,30 @@ public final class WebhookSigner {
   public String sign(String msgId, long timestampSeconds, byte[] body) {
     byte[] prefix = (msgId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8);
     StringBuilder header = new StringBuilder();
-    for (SecretKeySpec key : keys) {
+    for (Mac mac : macs.get()) {
       if (header.length() > 0) {
         header.append(' ');
       }
-      header.append("v1,").append(Base64.getEncoder().encodeToString(hmac(key, prefix, body)));
+      header.append("v1,").append(Base64.getEncoder().encodeToString(hmac(mac, prefix, body)));
     }
     return header.toString();
   }
 
-  private static byte[] hmac(SecretKeySpec key, byte[] prefix, byte[] body) {
+  /** {@code doFinal} leaves the Mac keyed and reset, ready for the next signature on this thread. */
+  private static byte[] hmac(Mac mac, byte[] prefix, byte[] body) {
+    mac.reset();
+    mac.update(prefix);
+    return mac.doFinal(body);
+  }
+
+  private Mac[] newMacs() {
     try {
-      Mac mac = Mac.getInstance(ALGORITHM); // Mac is not thread-safe: one per signature, cheap
-      mac.init(key);
-      mac.update(prefix);
-      return mac.doFinal(body);
+      Mac[] out = new Mac[keys.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = Mac.getInstance(ALGORITHM);
+        out[i].init(keys.get(i));
+      }
+      return out;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
     }

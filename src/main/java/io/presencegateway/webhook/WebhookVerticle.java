@@ -198,9 +198,9 @@ public final class WebhookVerticle extends VerticleBase {
   private Future<Void> queue(List<PresenceEvent> events) {
     return directory.current(System.currentTimeMillis()).compose(targets -> {
       List<QueuedDelivery> jobs = new ArrayList<>();
+      List<Receiver> receivers = targets.values().stream().filter(Target::enabled).map(Target::receiver).toList();
       for (PresenceEvent event : events) {
-        targets.values().stream().filter(Target::enabled)
-            .forEach(t -> SubscriptionJobs.jobFor(t.receiver(), event).ifPresent(jobs::add));
+        jobs.addAll(SubscriptionJobs.jobsFor(receivers, event));
       }
       return deliveries().enqueue(jobs);
     });

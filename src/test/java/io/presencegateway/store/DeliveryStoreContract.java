@@ -254,6 +254,59 @@ abstract class DeliveryStoreContract {
         .extracting(c -> c.job().subscriptionId()).containsExactly("sub_zz");
   }
 
+  /** A burst of 100 subscriptions × 10 jobs: one claim fills every subscription's free slots, no more. */
+  @Test
+  void oneClaimServesEveryReadySubscriptionUpToItsFreeSlots() {
+    List<QueuedDelivery> burst = new ArrayList<>();
+    for (int e = 0; e < 10; e++) {
+      for (int s = 0; s < 100; s++) {
+        burst.add(job("sub_" + s, (100 + e) + "-0", "p" + e));
+      }
+    }
+    result(store.enqueue(burst));
+    Map<String, Integer> inFlight = Map.of("sub_7", 3, "sub_8", 4);
+    List<DeliveryStore.Claim> claims = result(store.claim(now(), 400, LEASE, 4, inFlight));
+
+    Map<String, Long> perSub = claims.stream().collect(java.util.stream.Collectors.groupingBy(
+        c -> c.job().subscriptionId(), java.util.stream.Collectors.counting()));
+    assertThat(perSub).hasSize(99).doesNotContainKey("sub_8");
+    assertThat(perSub.get("sub_7")).isEqualTo(1L);
+    assertThat(perSub).allSatisfy((sub, n) -> assertThat(n).isEqualTo(sub.equals("sub_7") ? 1L : 4L));
+    assertThat(claims).hasSize(98 * 4 + 1);
+    // each subscription's oldest events first
+    assertThat(claims).filteredOn(c -> c.job().subscriptionId().equals("sub_0")).extracting(c -> c.job().eventId())
+        .containsExactly("100-0", "101-0", "102-0", "103-0");
+    assertThat(result(store.claim(now(), 400, LEASE, 4, Map.of())))
+        .filteredOn(c -> !Set.of("sub_7", "sub_8").contains(c.job().subscriptionId()))
+        .as("what is still due are the 5th and later events").hasSize(98 * 4)
+        .allSatisfy(c -> assertThat(Long.parseLong(c.job().eventId().split("-")[0])).isGreaterThanOrEqualTo(104));
+  }
+
+  /** Jobs held back behind people on the wire are passed over, and the free jobs behind them claimed. */
+  @Test
+  void aLongRunOfHeldJobsAtTheHeadOfAQueueDoesNotHideTheFreeOnesBehindIt() {
+    List<QueuedDelivery> first = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      first.add(job(SUB, (100 + i) + "-0", "p" + i));
+    }
+    result(store.enqueue(first));
+    assertThat(result(store.claim(now(), 30, LEASE, 30, Map.of()))).hasSize(30); // all 30 people on the wire
+    List<QueuedDelivery> newer = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      newer.add(job(SUB, (200 + i) + "-0", "p" + i)); // each waits for its person's attempt
+    }
+    newer.add(job(SUB, "300-0", "q1"));
+    newer.add(job(SUB, "301-0", "q2"));
+    newer.add(job(SUB, "302-0", "q3"));
+    result(store.enqueue(newer));
+
+    assertThat(result(store.claim(now(), 10, LEASE, 2, Map.of()))).extracting(c -> c.job().eventId())
+        .containsExactly("300-0", "301-0");
+    assertThat(result(store.claim(now(), 10, LEASE, 4, Map.of()))).extracting(c -> c.job().eventId())
+        .containsExactly("302-0");
+    assertThat(result(store.pending())).isEqualTo(63);
+  }
+
   // ---- latest state wins across dead letters and replays ----
 
   @Test

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A webhook receiver for tests: a Vert.x HTTP server on 127.0.0.1, port 0, recording every POST. */
 final class FakeReceiver {
 
-  record Received(MultiMap headers, byte[] body, long atNanos) {
+  record Received(MultiMap headers, byte[] body, long atNanos, String path) {
     String id() {
       return headers.get("webhook-id");
     }
@@ -48,7 +48,8 @@ final class FakeReceiver {
 
   private void handle(HttpServerRequest req) {
     req.body().onSuccess(buf -> {
-      Received r = new Received(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), buf.getBytes(), System.nanoTime());
+      Received r = new Received(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), buf.getBytes(), System.nanoTime(),
+          req.path());
       int index;
       synchronized (received) {
         index = received.size();

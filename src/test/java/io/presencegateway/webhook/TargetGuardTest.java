@@ -105,6 +105,30 @@ class TargetGuardTest {
     assertThat(lookups.get()).isEqualTo(2);
   }
 
+  /**
+   * The DNS-free part of the check is kept per URL (it depends on nothing else); names are still
+   * looked up and checked at every attempt, and a refused URL stays refused however often it is asked.
+   */
+  @Test
+  void theSameUrlAskedAgainGivesTheSameAnswerAndANameIsStillLookedUpEachTime(Vertx vertx) throws Exception {
+    AtomicInteger lookups = new AtomicInteger();
+    TargetGuard guard = new TargetGuard(false, host -> {
+      lookups.incrementAndGet();
+      return new InetAddress[] {ip("93.184.216.34")};
+    });
+    URI literal = URI.create("https://93.184.216.34:8443/hook");
+    URI name = URI.create("https://hooks.example/hook");
+    for (int i = 0; i < 3; i++) {
+      TargetGuard.Resolved r = await(guard.resolve(vertx, literal));
+      assertThat(r.address().getHostAddress()).isEqualTo("93.184.216.34");
+      assertThat(r.target().port()).isEqualTo(8443);
+      assertThat(await(guard.resolve(vertx, name)).target().host()).isEqualTo("hooks.example");
+      assertRefused(guard, vertx, "http://10.0.0.7/hook");
+      assertRefused(guard, vertx, "http://0x7f.1/hook");
+    }
+    assertThat(lookups.get()).as("one lookup per attempt at the name, none for literals").isEqualTo(3);
+  }
+
   @Test
   void refusalNamesTheHostAndReason(Vertx vertx) {
     assertThatThrownBy(() -> await(strict.resolve(vertx, URI.create("http://localhost:1234/"))))

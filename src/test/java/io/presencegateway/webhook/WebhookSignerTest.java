@@ -61,6 +61,40 @@ class WebhookSignerTest {
         .verify("5-3", Long.toString(NOW), header, body, NOW)).isInstanceOf(AssertionError.class);
   }
 
+  /**
+   * A signer keeps its keyed Macs per thread and reuses them: many signatures in a row, from several
+   * threads at once, each verify and equal what a fresh signer makes (no state leaks from one
+   * signature into the next).
+   */
+  @Test
+  void oneSignerReusedManyTimesOnSeveralThreadsAtOnceSignsEachMessageRight() throws Exception {
+    String oldSecret = WebhookSigner.generateSecret();
+    String newSecret = WebhookSigner.generateSecret();
+    WebhookSigner shared = WebhookSigner.of(newSecret, oldSecret);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> runs = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        runs.add(pool.submit(() -> {
+          for (int i = 0; i < 500; i++) {
+            String id = thread + "-" + i;
+            byte[] body = ("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(i % 97) + "\"}").getBytes(StandardCharsets.UTF_8);
+            String header = shared.sign(id, NOW + i, body);
+            assertThat(header).isEqualTo(WebhookSigner.of(newSecret, oldSecret).sign(id, NOW + i, body));
+            new StandardWebhooksVerifier(oldSecret).verify(id, Long.toString(NOW + i), header, body, NOW + i);
+          }
+          return 500;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> run : runs) {
+        assertThat(run.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(500);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void generatedSecretsAreWhsecAnd32RandomBytes() {
     String a = WebhookSigner.generateSecret();

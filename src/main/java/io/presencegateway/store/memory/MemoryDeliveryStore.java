@@ -93,41 +93,63 @@ public final class MemoryDeliveryStore implements DeliveryStore {
     return Future.succeededFuture(out);
   }
 
-  /** Claims up to {@code free} of the subscription's due jobs into {@code out}; returns the budget left. */
+  /**
+   * Claims up to {@code free} of the subscription's due jobs into {@code out}; returns the budget left.
+   * Reads the queue a page at a time, no more than it still needs: a claimed job leaves the due part
+   * of the queue (it is pushed lease ms ahead) and a superseded one leaves the queue, so the next page
+   * starts after the jobs held back (a person on the wire), which stay where they are.
+   */
   private int visit(String sub, int free, int budget, long nowMs, long leaseMs, int max, List<Claim> out) {
     int got = 0;
-    for (String jobId : queues.due(sub, nowMs, Math.max(0, Math.min(CLAIM_SCAN_PER_SUBSCRIPTION, budget)))) {
-      if (got >= free || out.size() >= max || budget <= 0) {
+    int looked = 0;
+    int stayed = 0;
+    int limit = Math.max(0, Math.min(CLAIM_SCAN_PER_SUBSCRIPTION, budget));
+    while (got < free && out.size() < max && looked < limit) {
+      // as many as still wanted, more once jobs are held back (pages grow, so a long held run costs few reads)
+      List<String> page = queues.due(sub, nowMs, stayed, Math.min(Math.max(free - got, stayed), limit - looked));
+      if (page.isEmpty()) {
         break;
       }
-      budget--;
-      java.util.Optional<Claim> c = claimOne(jobId, nowMs, leaseMs);
-      if (c.isPresent()) {
-        out.add(c.get());
-        got++;
+      for (String jobId : page) {
+        if (got >= free || out.size() >= max) {
+          break;
+        }
+        looked++;
+        budget--;
+        Taken t = claimOne(jobId, nowMs, leaseMs);
+        if (t.claim() != null) {
+          out.add(t.claim());
+          got++;
+        }
+        if (t.stays()) {
+          stayed++;
+        }
       }
     }
     return budget;
   }
 
-  private java.util.Optional<Claim> claimOne(String jobId, long nowMs, long leaseMs) {
+  /** What became of one due job: claimed (or null), and whether it is still in the due part of its queue. */
+  private record Taken(Claim claim, boolean stays) { }
+
+  private Taken claimOne(String jobId, long nowMs, long leaseMs) {
     QueuedDelivery job = jobs.get(jobId);
     Set<String> live = live(job);
     if (live.isEmpty()) {
       remove(job); // every person in it has a newer state queued or delivered: superseded
-      return java.util.Optional.empty();
+      return new Taken(null, false);
     }
     for (String p : live) {
       Hold h = busy.get(job.subscriptionId() + "|" + p);
       if (h != null && h.untilMs() > nowMs && !h.jobId().equals(job.id())) {
-        return java.util.Optional.empty(); // an older attempt for this person is still on the wire
+        return new Taken(null, true); // an older attempt for this person is still on the wire
       }
     }
     live.forEach(p -> busy.put(job.subscriptionId() + "|" + p, new Hold(nowMs + leaseMs, job.id())));
     QueuedDelivery counted = withAttempts(job, job.attempts() + 1);
     jobs.put(job.id(), counted);
     queues.schedule(job.subscriptionId(), job.id(), nowMs + leaseMs);
-    return java.util.Optional.of(new Claim(counted, live, counted.attempts()));
+    return new Taken(new Claim(counted, live, counted.attempts()), leaseMs <= 0);
   }
 
   private Set<String> live(QueuedDelivery job) {

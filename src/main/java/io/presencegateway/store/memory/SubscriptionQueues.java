@@ -57,14 +57,26 @@ final class SubscriptionQueues {
     }
   }
 
-  /** Job ids of the subscription due at {@code nowMs}, oldest first, at most {@code limit}. */
-  List<String> due(String sub, long nowMs, int limit) {
-    List<String> out = new ArrayList<>();
-    for (Entry e : queues.getOrDefault(sub, new TreeSet<>())) {
+  /**
+   * Job ids of the subscription due at {@code nowMs}, oldest first, after skipping the first
+   * {@code skip} of them, at most {@code limit} (Redis: {@code ZRANGEBYSCORE ... LIMIT skip limit}).
+   */
+  List<String> due(String sub, long nowMs, int skip, int limit) {
+    TreeSet<Entry> queue = queues.get(sub);
+    if (queue == null || limit <= 0) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(Math.min(limit, 16));
+    int skipped = 0;
+    for (Entry e : queue) {
       if (e.atMs() > nowMs || out.size() >= limit) {
         break;
       }
-      out.add(e.name());
+      if (skipped < skip) {
+        skipped++;
+      } else {
+        out.add(e.name());
+      }
     }
     return out;
   }

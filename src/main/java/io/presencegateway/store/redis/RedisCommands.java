@@ -22,6 +22,11 @@ final class RedisCommands {
     return redis.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Sends the requests together, in order, in one round trip (a pipeline, not a transaction). */
+  Future<List<Response>> batch(List<Request> requests) {
+    return redis.batch(requests).timeout(timeoutMs, TimeUnit.MILLISECONDS);
+  }
+
   Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
     return send(script.evalSha(keys, args)).recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
         ? send(script.eval(keys, args))

@@ -152,12 +152,12 @@ public final class RedisDeliveryStore implements DeliveryStore {
     return redis.run(dropScript, List.of(READY), List.of(subscriptionId)).mapEmpty();
   }
 
+  /** LPUSH and LTRIM in one round trip, in that order on one connection. */
   @Override
   public Future<Void> recordAttempt(String subscriptionId, JsonObject attempt) {
     String key = "{pg}:attempts:" + subscriptionId;
-    return redis.send(Request.cmd(Command.LPUSH).arg(key).arg(attempt.encode()))
-        .compose(v -> redis.send(Request.cmd(Command.LTRIM).arg(key).arg(0).arg(ATTEMPT_LOG - 1)))
-        .mapEmpty();
+    return redis.batch(List.of(Request.cmd(Command.LPUSH).arg(key).arg(attempt.encode()),
+        Request.cmd(Command.LTRIM).arg(key).arg(0).arg(ATTEMPT_LOG - 1))).mapEmpty();
   }
 
   @Override
