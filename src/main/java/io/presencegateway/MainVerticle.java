@@ -47,6 +47,7 @@ public class MainVerticle extends VerticleBase {
   private GatewayServices services;
   private int httpPort;
   private int simulatorPort;
+  private volatile boolean running;
   private String pollerId;
   private String webhookId;
   private WebhookVerticle webhook;
@@ -82,6 +83,7 @@ public class MainVerticle extends VerticleBase {
         .compose(webex -> deployHttp().map(webex))
         .compose(webex -> deploy(webhook = new WebhookVerticle(services)).map(id -> webhookId = id).map(webex))
         .compose(webex -> deploy(new PollerVerticle(services, webex)).map(id -> pollerId = id))
+        .onSuccess(v -> running = true)
         .onSuccess(v -> LOG.info("Presence Gateway listening on http://{}:{}/ (store: {}, source: {})",
             displayHost(config.http().host()), httpPort, config.store().redis() ? "redis" : "memory",
             config.source().name().toLowerCase()));
@@ -97,6 +99,16 @@ public class MainVerticle extends VerticleBase {
    * Each step that fails or hangs is logged and skipped, and the whole is bounded by
    * {@code SHUTDOWN_TIMEOUT_MS}: the store is closed in any case.
    */
+  /** Undeploys what a failed start left behind and closes the stores, at debug level. */
+  private Future<Void> quietly(long bound) {
+    LOG.debug("Start failed: undeploying what was deployed");
+    return Future.join(List.of(undeploy("poller", pollerId), undeployHttp(), undeploy("webhook sender", webhookId),
+            undeploy("log relay", relayId), undeploy("simulator", simulatorId)))
+        .timeout(bound, TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture())
+        .compose(v -> Future.join(services.webhooks().close(), services.watchlist().close(), services.upstream().close(),
+            services.store().close()).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+  }
+
   public synchronized Future<Void> shutdown() {
     if (shutdown != null) {
       return shutdown;
@@ -107,6 +119,11 @@ public class MainVerticle extends VerticleBase {
     long bound = services.config().ops().shutdownTimeoutMs();
     long started = System.nanoTime();
     ChannelRegistry channels = ChannelRegistry.of(services);
+    if (!running) {
+      // a start that failed (its one-line reason is already printed) undoes what it deployed quietly:
+      // the step-by-step shutdown story would read as if a running gateway had stopped
+      return shutdown = quietly(bound);
+    }
     LOG.info("Shutting down (bound {} ms): readiness 503, polling stops, {} stream client(s) are told to reconnect, "
         + "webhook attempts finish or are handed back", bound, channels.openConnections());
     channels.refuseNew();
