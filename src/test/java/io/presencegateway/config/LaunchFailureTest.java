@@ -25,56 +25,51 @@ class LaunchFailureTest {
       "API_KEYS, ',', 'Configuration error: API_KEYS: holds no key'"
   })
   void badSettingStopsTheStartWithOneLine(String name, String value, String expected) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.presencegateway.Main"))
-        .redirectErrorStream(true);
-    pb.environment().keySet().removeIf(Setting::isName);
-    pb.environment().put(name, value);
-    pb.environment().put("HTTP_PORT".equals(name) ? "SIMULATOR_PORT" : "HTTP_PORT", "0");
-    pb.environment().put("SIMULATOR_PORT", "0");
-    Process process = pb.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exits by itself").isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
-    assertThat(process.exitValue()).isNotZero();
-    assertThat(lines).as(output).hasSize(1);
-    assertThat(lines.get(0)).startsWith(expected);
-    assertThat(output).doesNotContain("\tat ");
+    java.util.Map<String, String> settings = new java.util.HashMap<>(java.util.Map.of("HTTP_PORT", "0", "SIMULATOR_PORT", "0"));
+    settings.put(name, value);
+    Launch launch = Launch.of(settings);
+    assertThat(launch.exit()).isNotZero();
+    assertThat(launch.lines()).as(launch.output()).hasSize(1);
+    assertThat(launch.lines().get(0)).startsWith(expected);
+    assertThat(launch.output()).doesNotContain("\tat ");
   }
 
   @Test
   void aMissingConfFileStopsTheStartWithOneLine() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.presencegateway.Main", "-conf", "no-such-dir/gateway.json"))
-        .redirectErrorStream(true);
-    pb.environment().keySet().removeIf(Setting::isName);
-    pb.environment().put("HTTP_PORT", "0");
-    pb.environment().put("SIMULATOR_PORT", "0");
-    Process process = pb.start();
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exits by itself").isTrue();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
-    assertThat(process.exitValue()).isNotZero();
-    assertThat(lines).as(output).containsExactly("Configuration error: -conf: no such file: no-such-dir/gateway.json");
+    Launch launch = Launch.of(java.util.Map.of("HTTP_PORT", "0", "SIMULATOR_PORT", "0"), "-conf", "no-such-dir/gateway.json");
+    assertThat(launch.exit()).isNotZero();
+    assertThat(launch.lines()).as(launch.output()).containsExactly("Configuration error: -conf: no such file: no-such-dir/gateway.json");
   }
 
   @Test
   void aPortInUseStopsTheStartWithOneLineNamingTheSetting() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      ProcessBuilder pb = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "io.presencegateway.Main")).redirectErrorStream(true);
+      Launch launch = Launch.of(java.util.Map.of("HTTP_HOST", "127.0.0.1", "HTTP_PORT", Integer.toString(taken.getLocalPort()),
+          "SIMULATOR_PORT", "0"));
+      assertThat(launch.exit()).isNotZero();
+      assertThat(launch.lines()).as(launch.output()).contains("Configuration error: HTTP_PORT: port " + taken.getLocalPort()
+              + " is already in use: free it or choose another port with HTTP_PORT");
+      assertThat(launch.output()).doesNotContain("\tat ").doesNotContain("Exception")
+          .as("a failed start is not narrated as a shutdown").doesNotContain("Shutting down");
+    }
+  }
+
+  /** The launcher run in a child JVM with only the given settings (none inherited), to its exit. */
+  private record Launch(int exit, String output) {
+    static Launch of(java.util.Map<String, String> settings, String... args) throws Exception {
+      List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "io.presencegateway.Main"));
+      command.addAll(List.of(args));
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
       pb.environment().keySet().removeIf(Setting::isName);
-      pb.environment().put("HTTP_HOST", "127.0.0.1");
-      pb.environment().put("HTTP_PORT", Integer.toString(taken.getLocalPort()));
-      pb.environment().put("SIMULATOR_PORT", "0");
+      pb.environment().putAll(settings);
       Process process = pb.start();
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("launcher exits by itself").isTrue();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
-      assertThat(process.exitValue()).isNotZero();
-      assertThat(lines).as(output).contains("Configuration error: HTTP_PORT: port " + taken.getLocalPort()
-              + " is already in use: free it or choose another port with HTTP_PORT");
-      assertThat(output).doesNotContain("\tat ").doesNotContain("Exception");
+      return new Launch(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    List<String> lines() {
+      return output.lines().filter(l -> !l.isBlank()).toList();
     }
   }
 }
