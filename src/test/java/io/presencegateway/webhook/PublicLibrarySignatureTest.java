@@ -77,6 +77,10 @@ class PublicLibrarySignatureTest {
         until(vertx, 5_000, "the first event's retry", () -> givenRx.received.size() == 2);
       }
     }
+    // every one-person event delivered before the next change of the same people: queued together,
+    // the newer state would rightly supersede the older one (latest state wins)
+    until(vertx, 10_000, "every one-person event at the three receivers", () -> generatedRx.received.size() == PEOPLE.length
+        && givenRx.received.size() == PEOPLE.length + 1 && staticRx.received.size() == PEOPLE.length);
     // one event holding two people
     emit(api.store(), state(people.get(0), "active", "zurück 🔙"), state(people.get(1), "inactive", "帰宅"));
     int events = PEOPLE.length + 1;
