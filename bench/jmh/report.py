@@ -15,8 +15,9 @@ import sys
 # What each benchmark measures, in table order. A benchmark missing here still gets a row.
 MEASURES = {
     "PageParseAndDiff.parseAndDiff": "one 1,000-person `GET /people` page (1 % changed) from its bytes to the diff "
-                                     "result: JSON decode, `PersonParser` per person, `PresenceDiff.compute`",
-    "PageParseAndDiff.baseline": "decoding the same page into a Vert.x `JsonObject`, nothing else",
+                                     "result: `PersonParser.page` (a token stream, no JSON tree), `PresenceDiff.compute`",
+    "PageParseAndDiff.baseline": "decoding the same page into a Vert.x `JsonObject` tree, nothing else (how "
+                                 "pages were read before the token stream)",
     "PageDiff.diff": "`PresenceDiff.compute` alone on the parsed page against the 1,000 stored states",
     "PageDiff.personKeys": "`PersonIds.key` (Webex id to store key) for the 1,000 ids once; the diff does it "
                            "twice per person on a complete listing",

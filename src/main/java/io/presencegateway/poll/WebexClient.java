@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -196,18 +195,6 @@ public final class WebexClient {
     return "no message";
   }
 
-  private JsonObject jsonBody(URI url, HttpResponse<Buffer> response) {
-    try {
-      JsonObject body = response.bodyAsJsonObject();
-      if (body != null) {
-        return body;
-      }
-    } catch (DecodeException | ClassCastException e) {
-      // reported below
-    }
-    throw badResponse(url, response, "the answer is not a JSON object");
-  }
-
   /** One walk through the org list: follows rel="next", refuses loops, foreign hosts and endless paging. */
   private final class OrgListing {
     private final List<ObservedPerson> people = new ArrayList<>();
@@ -237,18 +224,17 @@ public final class WebexClient {
     }
 
     private void collect(URI url, HttpResponse<Buffer> response) {
-      Object items = jsonBody(url, response).getValue("items");
-      if (!(items instanceof JsonArray array)) {
-        throw badResponse(url, response, "no 'items' array in the list");
+      PersonParser.Page page;
+      try {
+        page = PersonParser.page(response.body());
+      } catch (PersonParser.UnreadableBody e) {
+        throw badResponse(url, response, e.getMessage());
       }
-      for (Object item : array) {
-        ObservedPerson person = PersonParser.parse(item);
-        if (person == null) {
-          LOG.warn("Webex GET {}: skipped a Person without id. TrackingID {}", url.getPath(), response.getHeader("TrackingID"));
-        } else {
-          people.add(person);
-        }
+      if (page.skipped() > 0) {
+        LOG.warn("Webex GET {}: skipped {} Person(s) without id. TrackingID {}", url.getPath(), page.skipped(),
+            response.getHeader("TrackingID"));
       }
+      people.addAll(page.people());
     }
 
     private Future<Observation> following(URI url, String link, HttpResponse<Buffer> response) {
@@ -342,7 +328,12 @@ public final class WebexClient {
     }
 
     private void keep(URI url, HttpResponse<Buffer> response) {
-      ObservedPerson person = PersonParser.parse(jsonBody(url, response));
+      ObservedPerson person;
+      try {
+        person = PersonParser.one(response.body());
+      } catch (PersonParser.UnreadableBody e) {
+        throw badResponse(url, response, e.getMessage());
+      }
       if (person == null) {
         throw badResponse(url, response, "a Person without id");
       }
