@@ -3,6 +3,7 @@ package io.presencegateway.poll;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.event.PersonIds;
 import io.presencegateway.poll.UpstreamException.Kind;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,6 +44,7 @@ public final class WebexClient {
   /** A page that times out at the gateway (504) is asked again with half the size, at most this often. */
   static final int MAX_PAGE_SHRINKS = 6;
 
+  private final Vertx vertx;
   private final GatewayConfig.Webex config;
   private final WebClient client;
   private final String base;
@@ -60,6 +62,7 @@ public final class WebexClient {
   private IntConsumer responses = status -> { };
 
   public WebexClient(Vertx vertx, GatewayConfig.Webex config, UpstreamGate gate, int personGetMax) {
+    this.vertx = vertx;
     this.config = config;
     this.gate = gate;
     this.personGetMax = personGetMax;
@@ -91,12 +94,12 @@ public final class WebexClient {
    */
   public Future<Observation> observe(GatewayConfig.Watch watch) {
     if (watch.org()) {
-      return new OrgListing().page(firstPage());
+      return new OrgListing().run(firstPage());
     }
     if (watch.ids().size() > personGetMax) {
       Set<String> keys = new HashSet<>();
       watch.ids().forEach(id -> keys.add(PersonIds.key(id)));
-      return new OrgListing().page(firstPage()).map(all -> new Observation(
+      return new OrgListing().run(firstPage()).map(all -> new Observation(
           all.people().stream().filter(p -> keys.contains(PersonIds.key(p.id()))).toList(), all.gone(), all.complete()));
     }
     return new PersonFanOut(watch.ids()).run();
@@ -195,13 +198,50 @@ public final class WebexClient {
     return "no message";
   }
 
-  /** One walk through the org list: follows rel="next", refuses loops, foreign hosts and endless paging. */
+  /**
+   * One walk through the org list: follows rel="next", refuses loops, foreign hosts and endless
+   * paging. Pages are requested one after another, but the next page is asked for as soon as a
+   * page's answer (and so its Link) is in, while that page is read on a worker thread: the upstream
+   * prepares page k+1 while the gateway reads page k, and the event loop never parses. At most one
+   * page is ever in flight and at most one waits to be read. Any failure fails the whole walk, once
+   * the page asked for ahead (if any) has been answered, so that no request outlives its cycle.
+   */
   private final class OrgListing {
+    /** A 200 answer to a list request, and the URL it answered (smaller than asked after a 504). */
+    private record Answered(URI url, HttpResponse<Buffer> response) { }
+
+    private final Context context = vertx.getOrCreateContext();
     private final List<ObservedPerson> people = new ArrayList<>();
     private final Set<String> visited = new HashSet<>();
     private int shrinks;
 
-    Future<Observation> page(URI url) {
+    Future<Observation> run(URI first) {
+      return walk(fetch(first));
+    }
+
+    /** Reads the page at hand while the next one is fetched; then the next. */
+    private Future<Observation> walk(Future<Answered> current) {
+      return current.compose(page -> {
+        URI next;
+        try {
+          next = following(page);
+        } catch (UpstreamException e) {
+          return Future.failedFuture(e);
+        }
+        Future<Answered> ahead = next == null ? null : fetch(next);
+        return read(page).transform(read -> {
+          if (read.failed()) {
+            return ahead == null ? Future.failedFuture(read.cause())
+                : ahead.transform(ignored -> Future.failedFuture(read.cause()));
+          }
+          people.addAll(read.result());
+          return ahead == null ? Future.succeededFuture(new Observation(people, Set.of(), true)) : walk(ahead);
+        });
+      });
+    }
+
+    /** GET one page; a 504 asks again for a smaller one; any answer but 200 fails. */
+    private Future<Answered> fetch(URI url) {
       if (visited.size() >= config.maxPages()) {
         return Future.failedFuture(badResponse(url, null, "more than " + config.maxPages()
             + " pages (WEBEX_MAX_PAGES): the listing is not trusted"));
@@ -213,48 +253,52 @@ public final class WebexClient {
           URI retry = smaller(url);
           LOG.info("Webex answered 504 on GET {}; asking again for a smaller page ({}). TrackingID {}", url.getPath(),
               retry.getRawQuery().replaceAll(".*(max=\\d+).*", "$1"), response.getHeader("TrackingID"));
-          return page(retry);
+          return fetch(retry);
         }
         if (response.statusCode() != 200) {
           return Future.failedFuture(failure(url, response));
         }
-        collect(url, response);
-        return following(url, LinkHeader.next(response.headers().getAll("Link")), response);
+        return Future.succeededFuture(new Answered(url, response));
       });
     }
 
-    private void collect(URI url, HttpResponse<Buffer> response) {
-      PersonParser.Page page;
-      try {
-        page = PersonParser.page(response.body());
-      } catch (PersonParser.UnreadableBody e) {
-        throw badResponse(url, response, e.getMessage());
-      }
-      if (page.skipped() > 0) {
-        LOG.warn("Webex GET {}: skipped {} Person(s) without id. TrackingID {}", url.getPath(), page.skipped(),
-            response.getHeader("TrackingID"));
-      }
-      people.addAll(page.people());
+    /** The page's people, parsed on a worker thread (a 1,000-person page is too much for the event loop). */
+    private Future<List<ObservedPerson>> read(Answered page) {
+      return context.executeBlocking(() -> PersonParser.page(page.response().body()), false).transform(ar -> {
+        if (ar.failed()) {
+          String why = ar.cause() instanceof PersonParser.UnreadableBody u ? u.getMessage() : String.valueOf(ar.cause());
+          return Future.failedFuture(badResponse(page.url(), page.response(), why));
+        }
+        if (ar.result().skipped() > 0) {
+          LOG.warn("Webex GET {}: skipped {} Person(s) without id. TrackingID {}", page.url().getPath(),
+              ar.result().skipped(), page.response().getHeader("TrackingID"));
+        }
+        return Future.succeededFuture(ar.result().people());
+      });
     }
 
-    private Future<Observation> following(URI url, String link, HttpResponse<Buffer> response) {
+    /** The next page to ask for, null after the last; an untrustworthy link throws. */
+    private URI following(Answered page) {
+      URI url = page.url();
+      HttpResponse<Buffer> response = page.response();
+      String link = LinkHeader.next(response.headers().getAll("Link"));
       if (link == null) {
-        return Future.succeededFuture(new Observation(people, Set.of(), true));
+        return null;
       }
       URI next;
       try {
         next = url.resolve(link);
       } catch (IllegalArgumentException e) {
-        return Future.failedFuture(badResponse(url, response, "malformed next link"));
+        throw badResponse(url, response, "malformed next link");
       }
       if (!sameOrigin(next, url)) {
         // following it would hand our bearer token to another host
-        return Future.failedFuture(badResponse(url, response, "next link points to another host: " + next.getHost()));
+        throw badResponse(url, response, "next link points to another host: " + next.getHost());
       }
       if (visited.contains(next.toString())) {
-        return Future.failedFuture(badResponse(url, response, "paging loop: the next link repeats an earlier page"));
+        throw badResponse(url, response, "paging loop: the next link repeats an earlier page");
       }
-      return page(next);
+      return next;
     }
   }
 
