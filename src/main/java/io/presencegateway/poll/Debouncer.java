@@ -1,6 +1,5 @@
 package io.presencegateway.poll;
 
-import io.presencegateway.event.PersonIds;
 import io.presencegateway.event.PersonState;
 
 import java.util.ArrayList;
@@ -43,7 +42,7 @@ final class Debouncer {
     List<ObservedPerson> out = new ArrayList<>(observation.people().size());
     Set<String> seen = new HashSet<>();
     for (ObservedPerson person : observation.people()) {
-      String key = PersonIds.key(person.id());
+      String key = person.key();
       seen.add(key);
       out.add(filtered(key, person, stored.get(key), nowMs));
     }
@@ -73,6 +72,6 @@ final class Debouncer {
   /** The person as observed, but with the stored status, so that the diff sees no change yet. */
   private static ObservedPerson heldBack(ObservedPerson p, PersonState stored) {
     return new ObservedPerson(p.id(), stored.status(), p.statusMessage() == null ? null : stored.statusMessage(),
-        stored.lastActivity(), stored.lastModified(), p.orgId(), p.displayName(), p.email());
+        stored.lastActivity(), stored.lastModified(), p.orgId(), p.displayName(), p.email(), p.key());
   }
 }

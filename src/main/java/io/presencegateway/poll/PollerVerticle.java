@@ -178,9 +178,15 @@ public final class PollerVerticle extends VerticleBase {
         .map(this::pauseUpstream);
   }
 
+  /**
+   * The diff of a large org is tens of milliseconds of CPU (100,000 people): it runs on a worker
+   * thread, not on the event loop it would stall. The debouncer goes with it; cycles never overlap,
+   * so it is still used by one thread at a time.
+   */
   private Future<PresenceDiff.Result> diff(Observation observation) {
     return store().statusMessages().compose(messages -> store().states()
-        .map(states -> PresenceDiff.compute(states, debouncer.filter(observation, states, System.currentTimeMillis()), messages)));
+        .compose(states -> vertx.executeBlocking(() -> PresenceDiff.compute(states,
+            debouncer.filter(observation, states, System.currentTimeMillis()), messages), false)));
   }
 
   private Future<Integer> apply(long fencingToken, LeaseKeeper cycleKeeper, PresenceDiff.Result diff) {

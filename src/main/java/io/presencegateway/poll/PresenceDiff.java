@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -40,14 +41,18 @@ public final class PresenceDiff {
     List<Change> changes = new ArrayList<>();
     List<PersonState> baselines = new ArrayList<>();
     List<PersonState> refreshed = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
+    Set<String> seen = new HashSet<>(Math.max(16, observation.people().size() * 4 / 3 + 1));
     for (ObservedPerson person : observation.people()) {
-      String key = PersonIds.key(person.id());
+      String key = person.key();
       if (!seen.add(key) || !person.hasStatus()) {
         continue; // a duplicate in the listing, or "no data": neither is a change
       }
       PersonState old = previous.get(key);
-      PersonState now = resolve(person, old, messages.messageFor(key, person.status()));
+      String message = person.statusMessage() != null ? person.statusMessage() : messages.messageFor(key, person.status());
+      if (old != null && unchanged(person, old, message)) {
+        continue; // most people in most cycles: nothing to store, nothing built
+      }
+      PersonState now = resolve(person, old, message);
       if (old == null) {
         baselines.add(now);
       } else if (now.changeKeyDiffers(old)) {
@@ -59,8 +64,16 @@ public final class PresenceDiff {
     return new Result(changes, baselines, refreshed, removed(previous, observation, seen));
   }
 
-  private static PersonState resolve(ObservedPerson p, PersonState old, String storedMessage) {
-    String message = p.statusMessage() != null ? p.statusMessage() : storedMessage;
+  /** {@code resolve(p, old, message).equals(old)}, without building the new state. */
+  private static boolean unchanged(ObservedPerson p, PersonState old, String message) {
+    return p.status().equals(old.status()) && message.equals(old.statusMessage()) && p.id().equals(old.id())
+        && Objects.equals(p.lastActivity(), old.lastActivity()) && Objects.equals(p.lastModified(), old.lastModified())
+        && Objects.equals(p.orgId(), old.orgId())
+        && (p.displayName() == null || p.displayName().equals(old.displayName()))
+        && (p.email() == null || p.email().equals(old.email()));
+  }
+
+  private static PersonState resolve(ObservedPerson p, PersonState old, String message) {
     return new PersonState(p.id(), p.status(), message, p.lastActivity(), p.lastModified(), p.orgId(),
         p.displayName() != null ? p.displayName() : old == null ? null : old.displayName(),
         p.email() != null ? p.email() : old == null ? null : old.email());

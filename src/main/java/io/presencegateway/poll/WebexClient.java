@@ -100,7 +100,7 @@ public final class WebexClient {
       Set<String> keys = new HashSet<>();
       watch.ids().forEach(id -> keys.add(PersonIds.key(id)));
       return new OrgListing().run(firstPage()).map(all -> new Observation(
-          all.people().stream().filter(p -> keys.contains(PersonIds.key(p.id()))).toList(), all.gone(), all.complete()));
+          all.people().stream().filter(p -> keys.contains(p.key())).toList(), all.gone(), all.complete()));
     }
     return new PersonFanOut(watch.ids()).run();
   }

@@ -91,6 +91,30 @@ class PresenceDiffTest {
     assertThat(result.refreshed()).extracting(PersonState::lastActivity).containsExactly("t2");
   }
 
+  /** Each field the store keeps, changed alone, is a refresh; a name or e-mail the upstream left out is kept. */
+  @Test
+  void everyKeptFieldIsARefreshAndAMissingNameOrEmailIsKept() {
+    PersonState before = stored(ANA, "active", "", "t1");
+    Map<String, ObservedPerson> variants = new java.util.LinkedHashMap<>();
+    variants.put("id", new ObservedPerson(padded(ANA), "active", null, "t1", MODIFIED, ORG, "Name", "n@example.com"));
+    variants.put("lastModified", new ObservedPerson(ANA, "active", null, "t1", "m2", ORG, "Name", "n@example.com"));
+    variants.put("lastModified gone", new ObservedPerson(ANA, "active", null, "t1", null, ORG, "Name", "n@example.com"));
+    variants.put("orgId", new ObservedPerson(ANA, "active", null, "t1", MODIFIED, "other", "Name", "n@example.com"));
+    variants.put("displayName", new ObservedPerson(ANA, "active", null, "t1", MODIFIED, ORG, "Other", "n@example.com"));
+    variants.put("email", new ObservedPerson(ANA, "active", null, "t1", MODIFIED, ORG, "Name", "o@example.com"));
+    variants.forEach((field, person) -> {
+      var result = PresenceDiff.compute(previous(before), complete(person), StatusMessages.NONE);
+      assertThat(result.changes()).as(field).isEmpty();
+      assertThat(result.refreshed()).as(field).singleElement().isNotEqualTo(before);
+    });
+    ObservedPerson nameless = new ObservedPerson(ANA, "active", null, "t1", MODIFIED, ORG, null, null);
+    assertThat(PresenceDiff.compute(previous(before), complete(nameless), StatusMessages.NONE).isEmpty()).isTrue();
+    ObservedPerson sameMessage = new ObservedPerson(ANA, "active", "", "t1", MODIFIED, ORG, "Name", "n@example.com");
+    assertThat(PresenceDiff.compute(previous(before), complete(sameMessage), StatusMessages.NONE).isEmpty()).isTrue();
+    ObservedPerson otherMessage = new ObservedPerson(ANA, "active", "Busy", "t1", MODIFIED, ORG, "Name", "n@example.com");
+    assertThat(PresenceDiff.compute(previous(before), complete(otherMessage), StatusMessages.NONE).changes()).hasSize(1);
+  }
+
   @Test
   void nothingNewIsAnEmptyResult() {
     var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "active", "t1")), StatusMessages.NONE);
