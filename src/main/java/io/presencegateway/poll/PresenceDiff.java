@@ -42,12 +42,19 @@ public final class PresenceDiff {
     List<PersonState> baselines = new ArrayList<>();
     List<PersonState> refreshed = new ArrayList<>();
     Set<String> seen = new HashSet<>(Math.max(16, observation.people().size() * 4 / 3 + 1));
+    int known = 0; // stored people the listing reported: when it is all of them, nobody left
     for (ObservedPerson person : observation.people()) {
       String key = person.key();
-      if (!seen.add(key) || !person.hasStatus()) {
-        continue; // a duplicate in the listing, or "no data": neither is a change
+      if (!seen.add(key)) {
+        continue; // a duplicate in the listing: counts once
       }
       PersonState old = previous.get(key);
+      if (old != null) {
+        known++;
+      }
+      if (!person.hasStatus()) {
+        continue; // "no data": never a change
+      }
       String message = person.statusMessage() != null ? person.statusMessage() : messages.messageFor(key, person.status());
       if (old != null && unchanged(person, old, message)) {
         continue; // most people in most cycles: nothing to store, nothing built
@@ -61,7 +68,7 @@ public final class PresenceDiff {
         refreshed.add(now);
       }
     }
-    return new Result(changes, baselines, refreshed, removed(previous, observation, seen));
+    return new Result(changes, baselines, refreshed, removed(previous, observation, seen, known));
   }
 
   /** {@code resolve(p, old, message).equals(old)}, without building the new state. */
@@ -79,7 +86,8 @@ public final class PresenceDiff {
         p.email() != null ? p.email() : old == null ? null : old.email());
   }
 
-  private static Set<String> removed(Map<String, PersonState> previous, Observation observation, Set<String> seen) {
+  private static Set<String> removed(Map<String, PersonState> previous, Observation observation, Set<String> seen,
+                                     int known) {
     Set<String> removed = new HashSet<>();
     for (String gone : observation.gone()) {
       String key = PersonIds.key(gone);
@@ -87,7 +95,7 @@ public final class PresenceDiff {
         removed.add(key);
       }
     }
-    if (observation.complete()) {
+    if (observation.complete() && known < previous.size()) {
       // seen holds the key of every person the listing reported, with or without a status
       for (String key : previous.keySet()) {
         if (!seen.contains(key)) {
