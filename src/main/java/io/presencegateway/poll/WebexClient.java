@@ -25,7 +25,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -93,16 +95,37 @@ public final class WebexClient {
    * GETs for shorter lists. Fails with an {@link UpstreamException} when it cannot be trusted.
    */
   public Future<Observation> observe(GatewayConfig.Watch watch) {
+    List<ObservedPerson> people = new ArrayList<>(); // filled one batch at a time, each after the last
+    return read(watch, people::addAll).map(read -> new Observation(people, read.gone(), read.complete()));
+  }
+
+  /**
+   * What a read handed to its sink besides the people: how many there were, who is gone (404 on a
+   * per-person GET) and whether the read was complete (see {@link Observation}).
+   */
+  public record Summary(int people, Set<String> gone, boolean complete) { }
+
+  /**
+   * The same read, handing the people to {@code sink} batch by batch as they are read (a page of
+   * the org list; all of them at once after per-person GETs): in listing order, on a worker thread,
+   * one batch at a time, all before the returned future completes. So the caller can work on the
+   * first pages while the next are still on their way, and a large org is never held in memory
+   * whole. A sink that throws fails the read.
+   */
+  public Future<Summary> read(GatewayConfig.Watch watch, Consumer<List<ObservedPerson>> sink) {
     if (watch.org()) {
-      return new OrgListing().run(firstPage());
+      return new OrgListing(null, sink).run(firstPage());
     }
     if (watch.ids().size() > personGetMax) {
       Set<String> keys = new HashSet<>();
       watch.ids().forEach(id -> keys.add(PersonIds.key(id)));
-      return new OrgListing().run(firstPage()).map(all -> new Observation(
-          all.people().stream().filter(p -> keys.contains(p.key())).toList(), all.gone(), all.complete()));
+      return new OrgListing(p -> keys.contains(p.key()), sink).run(firstPage());
     }
-    return new PersonFanOut(watch.ids()).run();
+    Context context = vertx.getOrCreateContext();
+    return new PersonFanOut(watch.ids()).run().compose(o -> context.executeBlocking(() -> {
+      sink.accept(o.people());
+      return new Summary(o.people().size(), o.gone(), o.complete());
+    }, false));
   }
 
   private URI firstPage() {
@@ -211,16 +234,24 @@ public final class WebexClient {
     private record Answered(URI url, HttpResponse<Buffer> response) { }
 
     private final Context context = vertx.getOrCreateContext();
-    private final List<ObservedPerson> people = new ArrayList<>();
     private final Set<String> visited = new HashSet<>();
+    /** Who of a page is kept (an explicit watch list read through the org list), null for everyone. */
+    private final Predicate<ObservedPerson> keep;
+    private final Consumer<List<ObservedPerson>> sink;
     private int shrinks;
+    private int people;
 
-    Future<Observation> run(URI first) {
+    OrgListing(Predicate<ObservedPerson> keep, Consumer<List<ObservedPerson>> sink) {
+      this.keep = keep;
+      this.sink = sink;
+    }
+
+    Future<Summary> run(URI first) {
       return walk(fetch(first));
     }
 
     /** Reads the page at hand while the next one is fetched; then the next. */
-    private Future<Observation> walk(Future<Answered> current) {
+    private Future<Summary> walk(Future<Answered> current) {
       return current.compose(page -> {
         URI next;
         try {
@@ -234,8 +265,8 @@ public final class WebexClient {
             return ahead == null ? Future.failedFuture(read.cause())
                 : ahead.transform(ignored -> Future.failedFuture(read.cause()));
           }
-          people.addAll(read.result());
-          return ahead == null ? Future.succeededFuture(new Observation(people, Set.of(), true)) : walk(ahead);
+          people += read.result();
+          return ahead == null ? Future.succeededFuture(new Summary(people, Set.of(), true)) : walk(ahead);
         });
       });
     }
@@ -262,18 +293,26 @@ public final class WebexClient {
       });
     }
 
-    /** The page's people, parsed on a worker thread (a 1,000-person page is too much for the event loop). */
-    private Future<List<ObservedPerson>> read(Answered page) {
-      return context.executeBlocking(() -> PersonParser.page(page.response().body()), false).transform(ar -> {
+    /**
+     * The page's people, parsed and handed to the sink on a worker thread (a 1,000-person page is
+     * too much for the event loop).
+     */
+    private Future<Integer> read(Answered page) {
+      return context.executeBlocking(() -> {
+        PersonParser.Page all = PersonParser.page(page.response().body());
+        List<ObservedPerson> kept = keep == null ? all.people() : all.people().stream().filter(keep).toList();
+        sink.accept(kept);
+        return new PersonParser.Page(kept, all.skipped());
+      }, false).transform(ar -> {
         if (ar.failed()) {
-          String why = ar.cause() instanceof PersonParser.UnreadableBody u ? u.getMessage() : String.valueOf(ar.cause());
-          return Future.failedFuture(badResponse(page.url(), page.response(), why));
+          return Future.failedFuture(ar.cause() instanceof PersonParser.UnreadableBody unreadable
+              ? badResponse(page.url(), page.response(), unreadable.getMessage()) : ar.cause());
         }
         if (ar.result().skipped() > 0) {
           LOG.warn("Webex GET {}: skipped {} Person(s) without id. TrackingID {}", page.url().getPath(),
               ar.result().skipped(), page.response().getHeader("TrackingID"));
         }
-        return Future.succeededFuture(ar.result().people());
+        return Future.succeededFuture(ar.result().people().size());
       });
     }
 

@@ -170,6 +170,36 @@ class PresenceDiffTest {
     assertThat(result.removed()).isEmpty();
   }
 
+  /** Built page by page while the listing is read, the diff is the diff of the whole listing. */
+  @Test
+  void aDiffBuiltPageByPageIsTheDiffOfTheWhole() {
+    String cleo = PersonIds.personId("us", UUID.randomUUID());
+    String dan = PersonIds.personId("us", UUID.randomUUID());
+    Map<String, PersonState> before = previous(stored(ANA, "active", "", "t1"), stored(BEN, "call", "", "t1"),
+        stored(dan, "meeting", "", "t1"));
+    StatusMessages messages = new StatusMessages(Map.of(PersonIds.key(BEN), Map.of("call", "On the phone")));
+    List<ObservedPerson> page1 = List.of(seen(ANA, "DoNotDisturb", "t2"), seen(cleo, "active", "t1"));
+    List<ObservedPerson> page2 = List.of(seen(padded(ANA), "call", "t3"), seen(BEN, "call", "t1"), seen(cleo, null, "t4"));
+    List<ObservedPerson> all = new java.util.ArrayList<>(page1);
+    all.addAll(page2);
+    for (boolean complete : List.of(true, false)) {
+      PresenceDiff.Running running = PresenceDiff.start(before, messages);
+      running.add(page1);
+      running.add(List.of());
+      running.add(page2);
+      assertThat(running.finish(Set.of(), complete)).as("complete " + complete)
+          .isEqualTo(PresenceDiff.compute(before, new Observation(all, Set.of(), complete), messages));
+    }
+    PresenceDiff.Running running = PresenceDiff.start(before, messages);
+    running.add(page1);
+    running.add(page2);
+    var result = running.finish(Set.of(), true);
+    assertThat(result.changes()).extracting(c -> c.current().status(), c -> c.current().statusMessage())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("DoNotDisturb", ""), org.assertj.core.groups.Tuple.tuple("call", "On the phone"));
+    assertThat(result.baselines()).extracting(PersonState::id).containsExactly(cleo);
+    assertThat(result.removed()).containsExactly(PersonIds.key(dan));
+  }
+
   /** The same person id in another accepted encoding (padded base64). */
   private static String padded(String id) {
     String decoded = new String(Base64.getDecoder().decode(id), StandardCharsets.US_ASCII);

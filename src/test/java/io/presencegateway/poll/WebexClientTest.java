@@ -80,6 +80,40 @@ class WebexClientTest {
   }
 
   @Test
+  void theSinkGetsEachPageInOrderOnAWorkerBeforeTheReadEnds(Vertx vertx, VertxTestContext ctx) {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    List<Boolean> onWorker = new CopyOnWriteArrayList<>();
+    simulator(vertx, 7).compose(sim -> {
+          Promise<WebexClient.Summary> result = Promise.promise();
+          vertx.getOrCreateContext().runOnContext(v -> {
+            WebexClient client = new WebexClient(vertx, sim.webex(ORG, 3, 2000));
+            client.read(ORG, people -> {
+              onWorker.add(io.vertx.core.Context.isOnWorkerThread());
+              batches.add(people.stream().map(ObservedPerson::id).toList());
+            }).map(summary -> {
+              ctx.verify(() -> assertThat(batches).as("every batch before the read ends").hasSize(3));
+              return summary;
+            }).onComplete(ar -> {
+              client.close();
+              result.handle(ar);
+            });
+          });
+          return result.future().compose(summary -> sim.people().map(all -> List.of(summary, all)));
+        })
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          WebexClient.Summary summary = (WebexClient.Summary) r.get(0);
+          JsonArray all = (JsonArray) r.get(1);
+          assertThat(summary.people()).isEqualTo(7);
+          assertThat(summary.complete()).isTrue();
+          assertThat(batches).extracting(List::size).containsExactly(3, 3, 1);
+          assertThat(batches.stream().flatMap(List::stream).toList())
+              .containsExactlyElementsOf(all.stream().map(p -> ((JsonObject) p).getString("id")).toList());
+          assertThat(onWorker).containsOnly(true);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   void aFailedPageFailsTheWholeCycle(Vertx vertx, VertxTestContext ctx) {
     simulator(vertx, 7).compose(sim -> sim.fault(new JsonObject().put("status", 500).put("skip", 1))
             .compose(f -> failure(observe(vertx, sim.webex(ORG, 3, 2000), ORG))))
