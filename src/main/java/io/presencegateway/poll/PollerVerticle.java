@@ -137,8 +137,8 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   /**
-   * watch list → observe → diff against stored state and messages → one atomic apply, with the lease
-   * kept alive throughout. A failure applies nothing.
+   * watch list → stored state and messages → read upstream, diffing page by page → one atomic apply,
+   * with the lease kept alive throughout. A failure applies nothing.
    */
   private Future<Long> pollUpstream(long fencingToken) {
     GatewayConfig.Poll poll = services.config().poll();
