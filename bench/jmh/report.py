@@ -15,11 +15,12 @@ import sys
 # What each benchmark measures, in table order. A benchmark missing here still gets a row.
 MEASURES = {
     "PageParseAndDiff.parseAndDiff": "one 1,000-person `GET /people` page (1 % changed) from its bytes to the diff "
-                                     "result: JSON decode, `PersonParser` per person, `PresenceDiff.compute`",
-    "PageParseAndDiff.baseline": "decoding the same page into a Vert.x `JsonObject`, nothing else",
+                                     "result: `PersonParser.page` (a token stream, no JSON tree), `PresenceDiff.compute`",
+    "PageParseAndDiff.baseline": "decoding the same page into a Vert.x `JsonObject` tree, nothing else (how "
+                                 "pages were read before the token stream)",
     "PageDiff.diff": "`PresenceDiff.compute` alone on the parsed page against the 1,000 stored states",
-    "PageDiff.personKeys": "`PersonIds.key` (Webex id to store key) for the 1,000 ids once; the diff does it "
-                           "twice per person on a complete listing",
+    "PageDiff.personKeys": "`PersonIds.key` (Webex id to store key) for the 1,000 ids once; the page parse "
+                           "does it once per person, the diff uses the key the person carries",
     "PageDiff.baseline": "a `HashMap` lookup, a `HashSet` add and a status compare for 1,000 precomputed keys",
     "Envelope.write": "`Envelope.write` of the cycle's event (10 people) with streaming Jackson: once per event",
     "Envelope.baseline": "the same bytes built as a Vert.x `JsonObject` tree and encoded",

@@ -1,6 +1,5 @@
 package io.presencegateway.poll;
 
-import io.presencegateway.event.PersonIds;
 import io.presencegateway.event.PersonState;
 
 import java.util.ArrayList;
@@ -40,39 +39,89 @@ final class Debouncer {
     if (!enabled()) {
       return observation;
     }
-    List<ObservedPerson> out = new ArrayList<>(observation.people().size());
-    Set<String> seen = new HashSet<>();
-    for (ObservedPerson person : observation.people()) {
-      String key = PersonIds.key(person.id());
-      seen.add(key);
-      out.add(filtered(key, person, stored.get(key), nowMs));
-    }
-    if (observation.complete()) {
-      pending.keySet().retainAll(seen);
-    }
+    Pass pass = pass(stored, nowMs);
+    List<ObservedPerson> out = pass.filter(observation.people());
+    pass.commit(observation.complete());
     return new Observation(out, observation.gone(), observation.complete());
   }
 
-  private ObservedPerson filtered(String key, ObservedPerson person, PersonState stored, long nowMs) {
-    if (stored == null || !person.hasStatus() || person.status().equals(stored.status())) {
-      pending.remove(key); // first sight, no data, or back to (or still at) the stored status
-      return person;
+  /** One cycle's filtering, batch by batch as the upstream is read; see {@link Pass}. */
+  Pass pass(Map<String, PersonState> stored, long nowMs) {
+    return new Pass(stored, nowMs);
+  }
+
+  /**
+   * One cycle: {@link #filter} each batch of people in listing order, then {@link #commit} once the
+   * read succeeded. What the cycle would hold or release is kept aside until then, so that a cycle
+   * whose read failed leaves the filter as it found it. Used by one thread at a time.
+   */
+  final class Pass {
+    private final Map<String, PersonState> stored;
+    private final long nowMs;
+    /** Key → the pending hold after this cycle, or null for none: applied by {@link #commit}. */
+    private final Map<String, Pending> updates = new HashMap<>();
+    private final Set<String> seen = new HashSet<>();
+
+    private Pass(Map<String, PersonState> stored, long nowMs) {
+      this.stored = stored;
+      this.nowMs = nowMs;
     }
-    Pending held = pending.get(key);
-    if (held == null || !held.status().equals(person.status())) {
-      pending.put(key, new Pending(person.status(), nowMs));
+
+    List<ObservedPerson> filter(List<ObservedPerson> people) {
+      if (!enabled()) {
+        return people;
+      }
+      List<ObservedPerson> out = new ArrayList<>(people.size());
+      for (ObservedPerson person : people) {
+        seen.add(person.key());
+        out.add(filtered(person.key(), person, stored.get(person.key())));
+      }
+      return out;
+    }
+
+    void commit(boolean complete) {
+      if (!enabled()) {
+        return;
+      }
+      updates.forEach((key, hold) -> {
+        if (hold == null) {
+          pending.remove(key);
+        } else {
+          pending.put(key, hold);
+        }
+      });
+      if (complete) {
+        pending.keySet().retainAll(seen);
+      }
+    }
+
+    private ObservedPerson filtered(String key, ObservedPerson person, PersonState stored) {
+      if (stored == null || !person.hasStatus() || person.status().equals(stored.status())) {
+        release(key); // first sight, no data, or back to (or still at) the stored status
+        return person;
+      }
+      Pending held = updates.containsKey(key) ? updates.get(key) : pending.get(key);
+      if (held == null || !held.status().equals(person.status())) {
+        updates.put(key, new Pending(person.status(), nowMs));
+        return heldBack(person, stored);
+      }
+      if (nowMs - held.since() >= windowMs) {
+        release(key);
+        return person;
+      }
       return heldBack(person, stored);
     }
-    if (nowMs - held.since() >= windowMs) {
-      pending.remove(key);
-      return person;
+
+    private void release(String key) {
+      if (updates.containsKey(key) || pending.containsKey(key)) {
+        updates.put(key, null);
+      }
     }
-    return heldBack(person, stored);
   }
 
   /** The person as observed, but with the stored status, so that the diff sees no change yet. */
   private static ObservedPerson heldBack(ObservedPerson p, PersonState stored) {
     return new ObservedPerson(p.id(), stored.status(), p.statusMessage() == null ? null : stored.statusMessage(),
-        stored.lastActivity(), stored.lastModified(), p.orgId(), p.displayName(), p.email());
+        stored.lastActivity(), stored.lastModified(), p.orgId(), p.displayName(), p.email(), p.key());
   }
 }

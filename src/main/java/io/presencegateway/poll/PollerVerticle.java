@@ -137,8 +137,8 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   /**
-   * watch list → observe → diff against stored state and messages → one atomic apply, with the lease
-   * kept alive throughout. A failure applies nothing.
+   * watch list → stored state and messages → read upstream, diffing page by page → one atomic apply,
+   * with the lease kept alive throughout. A failure applies nothing.
    */
   private Future<Long> pollUpstream(long fencingToken) {
     GatewayConfig.Poll poll = services.config().poll();
@@ -151,21 +151,23 @@ public final class PollerVerticle extends VerticleBase {
   private Future<Long> observeAndApply(long fencingToken, LeaseKeeper cycleKeeper) {
     long callsBefore = client.requestCount();
     long started = System.nanoTime();
+    long[] marks = new long[2]; // when the upstream was read, when the diff was finished (for the debug line)
     return watchlist.current()
         .compose(watch -> {
           services.pollStatus().watchList(watch.org(), watch.ids().size());
-          return client.observe(watch);
+          return observeAndDiff(watch, marks);
         })
-        .compose(observation -> diff(observation)
-            .compose(diff -> apply(fencingToken, cycleKeeper, diff))
+        .compose(read -> apply(fencingToken, cycleKeeper, read.diff())
             .map(events -> {
               long calls = client.requestCount() - callsBefore;
+              long ended = System.nanoTime();
               services.pollStatus().cycleCalls(calls);
               metrics().upstreamCallsInCycle((int) calls);
-              metrics().pollCycle(Duration.ofNanos(System.nanoTime() - started), true);
-              LOG.debug("Poll cycle: {} upstream call(s), {} people seen, {} event(s) appended",
-                  calls, observation.people().size(), events);
-              return succeeded(observation);
+              metrics().pollCycle(Duration.ofNanos(ended - started), true);
+              LOG.debug("Poll cycle: {} upstream call(s), {} people seen, {} event(s) appended; read and diffed in {} ms, "
+                  + "diff finished in {} ms, stored in {} ms", calls, read.summary().people(), events,
+                  (marks[0] - started) / 1_000_000, (marks[1] - marks[0]) / 1_000_000, (ended - marks[1]) / 1_000_000);
+              return succeeded(read.summary().people());
             }))
         .recover(e -> {
           long calls = client.requestCount() - callsBefore;
@@ -178,9 +180,29 @@ public final class PollerVerticle extends VerticleBase {
         .map(this::pauseUpstream);
   }
 
-  private Future<PresenceDiff.Result> diff(Observation observation) {
-    return store().statusMessages().compose(messages -> store().states()
-        .map(states -> PresenceDiff.compute(states, debouncer.filter(observation, states, System.currentTimeMillis()), messages)));
+  /** What one cycle read (its people went into the diff), and the diff against the store. */
+  private record Read(WebexClient.Summary summary, PresenceDiff.Result diff) { }
+
+  /**
+   * Stored messages and state first; then the upstream read, each page debounced and diffed on the
+   * worker thread that parsed it while the next page is on its way, so that the diff of a large org
+   * is done when its last page is (and never on the event loop). The diff is finished, and the
+   * debouncer's holds kept, only once the whole read succeeded; a failed read changes nothing.
+   */
+  private Future<Read> observeAndDiff(GatewayConfig.Watch watch, long[] marks) {
+    return store().statusMessages().compose(messages -> store().states().compose(states -> {
+      PresenceDiff.Running diff = PresenceDiff.start(states, messages);
+      Debouncer.Pass held = debouncer.pass(states, System.currentTimeMillis());
+      return client.read(watch, people -> diff.add(held.filter(people))).compose(summary -> {
+        marks[0] = System.nanoTime();
+        return vertx.executeBlocking(() -> {
+          held.commit(summary.complete());
+          Read read = new Read(summary, diff.finish(summary.gone(), summary.complete()));
+          marks[1] = System.nanoTime();
+          return read;
+        }, false);
+      });
+    }));
   }
 
   private Future<Integer> apply(long fencingToken, LeaseKeeper cycleKeeper, PresenceDiff.Result diff) {
@@ -200,13 +222,13 @@ public final class PollerVerticle extends VerticleBase {
     return GatewayMetrics.of(services);
   }
 
-  private long succeeded(Observation observation) {
+  private long succeeded(int people) {
     if (pacing.failures() > 0) {
       LOG.info("Webex polling recovered after {} failed cycle(s)", pacing.failures());
     }
     long delay = pacing.afterSuccess();
     PollStatus status = services.pollStatus();
-    status.succeeded(Instant.now(), observation.people().size());
+    status.succeeded(Instant.now(), people);
     status.throttledUntil(null);
     status.effectiveIntervalMs(delay);
     return delay;

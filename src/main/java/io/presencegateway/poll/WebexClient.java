@@ -3,12 +3,12 @@ package io.presencegateway.poll;
 import io.presencegateway.config.GatewayConfig;
 import io.presencegateway.event.PersonIds;
 import io.presencegateway.poll.UpstreamException.Kind;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -25,7 +25,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Predicate;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -44,6 +46,7 @@ public final class WebexClient {
   /** A page that times out at the gateway (504) is asked again with half the size, at most this often. */
   static final int MAX_PAGE_SHRINKS = 6;
 
+  private final Vertx vertx;
   private final GatewayConfig.Webex config;
   private final WebClient client;
   private final String base;
@@ -61,6 +64,7 @@ public final class WebexClient {
   private IntConsumer responses = status -> { };
 
   public WebexClient(Vertx vertx, GatewayConfig.Webex config, UpstreamGate gate, int personGetMax) {
+    this.vertx = vertx;
     this.config = config;
     this.gate = gate;
     this.personGetMax = personGetMax;
@@ -91,16 +95,37 @@ public final class WebexClient {
    * GETs for shorter lists. Fails with an {@link UpstreamException} when it cannot be trusted.
    */
   public Future<Observation> observe(GatewayConfig.Watch watch) {
+    List<ObservedPerson> people = new ArrayList<>(); // filled one batch at a time, each after the last
+    return read(watch, people::addAll).map(read -> new Observation(people, read.gone(), read.complete()));
+  }
+
+  /**
+   * What a read handed to its sink besides the people: how many there were, who is gone (404 on a
+   * per-person GET) and whether the read was complete (see {@link Observation}).
+   */
+  public record Summary(int people, Set<String> gone, boolean complete) { }
+
+  /**
+   * The same read, handing the people to {@code sink} batch by batch as they are read (a page of
+   * the org list; all of them at once after per-person GETs): in listing order, on a worker thread,
+   * one batch at a time, all before the returned future completes. So the caller can work on the
+   * first pages while the next are still on their way, and a large org is never held in memory
+   * whole. A sink that throws fails the read.
+   */
+  public Future<Summary> read(GatewayConfig.Watch watch, Consumer<List<ObservedPerson>> sink) {
     if (watch.org()) {
-      return new OrgListing().page(firstPage());
+      return new OrgListing(null, sink).run(firstPage());
     }
     if (watch.ids().size() > personGetMax) {
       Set<String> keys = new HashSet<>();
       watch.ids().forEach(id -> keys.add(PersonIds.key(id)));
-      return new OrgListing().page(firstPage()).map(all -> new Observation(
-          all.people().stream().filter(p -> keys.contains(PersonIds.key(p.id()))).toList(), all.gone(), all.complete()));
+      return new OrgListing(p -> keys.contains(p.key()), sink).run(firstPage());
     }
-    return new PersonFanOut(watch.ids()).run();
+    Context context = vertx.getOrCreateContext();
+    return new PersonFanOut(watch.ids()).run().compose(o -> context.executeBlocking(() -> {
+      sink.accept(o.people());
+      return new Summary(o.people().size(), o.gone(), o.complete());
+    }, false));
   }
 
   private URI firstPage() {
@@ -197,25 +222,58 @@ public final class WebexClient {
     return "no message";
   }
 
-  private JsonObject jsonBody(URI url, HttpResponse<Buffer> response) {
-    try {
-      JsonObject body = response.bodyAsJsonObject();
-      if (body != null) {
-        return body;
-      }
-    } catch (DecodeException | ClassCastException e) {
-      // reported below
-    }
-    throw badResponse(url, response, "the answer is not a JSON object");
-  }
-
-  /** One walk through the org list: follows rel="next", refuses loops, foreign hosts and endless paging. */
+  /**
+   * One walk through the org list: follows rel="next", refuses loops, foreign hosts and endless
+   * paging. Pages are requested one after another, but the next page is asked for as soon as a
+   * page's answer (and so its Link) is in, while that page is read on a worker thread: the upstream
+   * prepares page k+1 while the gateway reads page k, and the event loop never parses. At most one
+   * page is ever in flight and at most one waits to be read. Any failure fails the whole walk, once
+   * the page asked for ahead (if any) has been answered, so that no request outlives its cycle.
+   */
   private final class OrgListing {
-    private final List<ObservedPerson> people = new ArrayList<>();
-    private final Set<String> visited = new HashSet<>();
-    private int shrinks;
+    /** A 200 answer to a list request, and the URL it answered (smaller than asked after a 504). */
+    private record Answered(URI url, HttpResponse<Buffer> response) { }
 
-    Future<Observation> page(URI url) {
+    private final Context context = vertx.getOrCreateContext();
+    private final Set<String> visited = new HashSet<>();
+    /** Who of a page is kept (an explicit watch list read through the org list), null for everyone. */
+    private final Predicate<ObservedPerson> keep;
+    private final Consumer<List<ObservedPerson>> sink;
+    private int shrinks;
+    private int people;
+
+    OrgListing(Predicate<ObservedPerson> keep, Consumer<List<ObservedPerson>> sink) {
+      this.keep = keep;
+      this.sink = sink;
+    }
+
+    Future<Summary> run(URI first) {
+      return walk(fetch(first));
+    }
+
+    /** Reads the page at hand while the next one is fetched; then the next. */
+    private Future<Summary> walk(Future<Answered> current) {
+      return current.compose(page -> {
+        URI next;
+        try {
+          next = following(page);
+        } catch (UpstreamException e) {
+          return Future.failedFuture(e);
+        }
+        Future<Answered> ahead = next == null ? null : fetch(next);
+        return read(page).transform(read -> {
+          if (read.failed()) {
+            return ahead == null ? Future.failedFuture(read.cause())
+                : ahead.transform(ignored -> Future.failedFuture(read.cause()));
+          }
+          people += read.result();
+          return ahead == null ? Future.succeededFuture(new Summary(people, Set.of(), true)) : walk(ahead);
+        });
+      });
+    }
+
+    /** GET one page; a 504 asks again for a smaller one; any answer but 200 fails. */
+    private Future<Answered> fetch(URI url) {
       if (visited.size() >= config.maxPages()) {
         return Future.failedFuture(badResponse(url, null, "more than " + config.maxPages()
             + " pages (WEBEX_MAX_PAGES): the listing is not trusted"));
@@ -227,49 +285,60 @@ public final class WebexClient {
           URI retry = smaller(url);
           LOG.info("Webex answered 504 on GET {}; asking again for a smaller page ({}). TrackingID {}", url.getPath(),
               retry.getRawQuery().replaceAll(".*(max=\\d+).*", "$1"), response.getHeader("TrackingID"));
-          return page(retry);
+          return fetch(retry);
         }
         if (response.statusCode() != 200) {
           return Future.failedFuture(failure(url, response));
         }
-        collect(url, response);
-        return following(url, LinkHeader.next(response.headers().getAll("Link")), response);
+        return Future.succeededFuture(new Answered(url, response));
       });
     }
 
-    private void collect(URI url, HttpResponse<Buffer> response) {
-      Object items = jsonBody(url, response).getValue("items");
-      if (!(items instanceof JsonArray array)) {
-        throw badResponse(url, response, "no 'items' array in the list");
-      }
-      for (Object item : array) {
-        ObservedPerson person = PersonParser.parse(item);
-        if (person == null) {
-          LOG.warn("Webex GET {}: skipped a Person without id. TrackingID {}", url.getPath(), response.getHeader("TrackingID"));
-        } else {
-          people.add(person);
+    /**
+     * The page's people, parsed and handed to the sink on a worker thread (a 1,000-person page is
+     * too much for the event loop).
+     */
+    private Future<Integer> read(Answered page) {
+      return context.executeBlocking(() -> {
+        PersonParser.Page all = PersonParser.page(page.response().body());
+        List<ObservedPerson> kept = keep == null ? all.people() : all.people().stream().filter(keep).toList();
+        sink.accept(kept);
+        return new PersonParser.Page(kept, all.skipped());
+      }, false).transform(ar -> {
+        if (ar.failed()) {
+          return Future.failedFuture(ar.cause() instanceof PersonParser.UnreadableBody unreadable
+              ? badResponse(page.url(), page.response(), unreadable.getMessage()) : ar.cause());
         }
-      }
+        if (ar.result().skipped() > 0) {
+          LOG.warn("Webex GET {}: skipped {} Person(s) without id. TrackingID {}", page.url().getPath(),
+              ar.result().skipped(), page.response().getHeader("TrackingID"));
+        }
+        return Future.succeededFuture(ar.result().people().size());
+      });
     }
 
-    private Future<Observation> following(URI url, String link, HttpResponse<Buffer> response) {
+    /** The next page to ask for, null after the last; an untrustworthy link throws. */
+    private URI following(Answered page) {
+      URI url = page.url();
+      HttpResponse<Buffer> response = page.response();
+      String link = LinkHeader.next(response.headers().getAll("Link"));
       if (link == null) {
-        return Future.succeededFuture(new Observation(people, Set.of(), true));
+        return null;
       }
       URI next;
       try {
         next = url.resolve(link);
       } catch (IllegalArgumentException e) {
-        return Future.failedFuture(badResponse(url, response, "malformed next link"));
+        throw badResponse(url, response, "malformed next link");
       }
       if (!sameOrigin(next, url)) {
         // following it would hand our bearer token to another host
-        return Future.failedFuture(badResponse(url, response, "next link points to another host: " + next.getHost()));
+        throw badResponse(url, response, "next link points to another host: " + next.getHost());
       }
       if (visited.contains(next.toString())) {
-        return Future.failedFuture(badResponse(url, response, "paging loop: the next link repeats an earlier page"));
+        throw badResponse(url, response, "paging loop: the next link repeats an earlier page");
       }
-      return page(next);
+      return next;
     }
   }
 
@@ -343,7 +412,12 @@ public final class WebexClient {
     }
 
     private void keep(URI url, HttpResponse<Buffer> response) {
-      ObservedPerson person = PersonParser.parse(jsonBody(url, response));
+      ObservedPerson person;
+      try {
+        person = PersonParser.one(response.body());
+      } catch (PersonParser.UnreadableBody e) {
+        throw badResponse(url, response, e.getMessage());
+      }
       if (person == null) {
         throw badResponse(url, response, "a Person without id");
       }

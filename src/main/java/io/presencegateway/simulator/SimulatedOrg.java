@@ -2,23 +2,26 @@ package io.presencegateway.simulator;
 
 import io.presencegateway.event.PersonIds;
 import io.presencegateway.event.Timestamps;
+import io.vertx.core.buffer.Buffer;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
 
 /**
  * The simulator's people, in a stable listing order, keyed by person UUID so that any encoding of
- * an id finds them. Owned by the simulator's event loop: not thread-safe by design.
+ * an id finds them. An update keeps a person's place in the listing; a new person goes last. Each
+ * person's Person JSON is serialised once and kept until that person changes, so that a page of
+ * the org list costs a copy of its people's bytes, not a copy of the org and a fresh encoding (a
+ * 100,000-person org is listed in 100 pages every poll). Owned by the simulator's event loop: not
+ * thread-safe by design.
  */
 final class SimulatedOrg {
   private static final List<String> FIRST = List.of("Ana", "Ben", "Chloe", "Diego", "Emma", "Farid", "Grace", "Hiro",
@@ -31,7 +34,11 @@ final class SimulatedOrg {
 
   private final String orgId;
   private final Random random;
-  private final Map<String, SimPerson> people = new LinkedHashMap<>();
+  /** Person key → place in {@link #listing}. */
+  private final Map<String, Integer> index = new HashMap<>();
+  private final List<SimPerson> listing = new ArrayList<>();
+  /** The Person JSON of the person at the same place, null until first asked for. */
+  private final List<Buffer> json = new ArrayList<>();
 
   private SimulatedOrg(String orgId, Random random) {
     this.orgId = orgId;
@@ -42,7 +49,7 @@ final class SimulatedOrg {
   static SimulatedOrg generate(int count, long seed, Instant now) {
     Random random = new Random(seed);
     SimulatedOrg org = new SimulatedOrg(PersonIds.orgId("us", uuid(random)), random);
-    Set<String> emails = new HashSet<>();
+    Map<String, Integer> emails = new HashMap<>();
     for (int i = 0; i < count; i++) {
       org.put(org.synthetic(now, emails));
     }
@@ -53,25 +60,59 @@ final class SimulatedOrg {
     return orgId;
   }
 
+  /** Everyone, in listing order (a copy). */
   List<SimPerson> list() {
-    return new ArrayList<>(people.values());
+    return new ArrayList<>(listing);
+  }
+
+  int size() {
+    return listing.size();
+  }
+
+  /** The Person JSON ({@link SimPerson#toJson()}) of the person at {@code position} in the listing. */
+  Buffer personJson(int position) {
+    Buffer cached = json.get(position);
+    if (cached == null) {
+      cached = listing.get(position).toJson().toBuffer();
+      json.set(position, cached);
+    }
+    return cached;
   }
 
   Optional<SimPerson> get(String id) {
-    return Optional.ofNullable(people.get(PersonIds.key(id)));
+    Integer at = index.get(PersonIds.key(id));
+    return at == null ? Optional.empty() : Optional.of(listing.get(at));
   }
 
   void put(SimPerson person) {
-    people.put(PersonIds.key(person.id()), person);
+    String key = PersonIds.key(person.id());
+    Integer at = index.get(key);
+    if (at == null) {
+      index.put(key, listing.size());
+      listing.add(person);
+      json.add(null);
+    } else {
+      listing.set(at, person);
+      json.set(at, null);
+    }
   }
 
   boolean remove(String id) {
-    return people.remove(PersonIds.key(id)) != null;
+    Integer at = index.remove(PersonIds.key(id));
+    if (at == null) {
+      return false;
+    }
+    listing.remove((int) at);
+    json.remove((int) at);
+    for (int i = at; i < listing.size(); i++) {
+      index.put(PersonIds.key(listing.get(i).id()), i);
+    }
+    return true;
   }
 
   /** Moves one random person (with status sharing on) to a plausible next status; empty if nobody can move. */
   Optional<SimPerson> changeSomebody(Instant now) {
-    List<SimPerson> sharing = people.values().stream().filter(p -> p.status() != null).toList();
+    List<SimPerson> sharing = listing.stream().filter(p -> p.status() != null).toList();
     if (sharing.isEmpty()) {
       return Optional.empty();
     }
@@ -81,7 +122,7 @@ final class SimulatedOrg {
     return Optional.of(moved);
   }
 
-  private SimPerson synthetic(Instant now, Set<String> emails) {
+  private SimPerson synthetic(Instant now, Map<String, Integer> emails) {
     String first = FIRST.get(random.nextInt(FIRST.size()));
     String last = LAST.get(random.nextInt(LAST.size()));
     String email = uniqueEmail(first, last, emails);
@@ -95,13 +136,14 @@ final class SimulatedOrg {
         orgId, Timestamps.format(created), Timestamps.format(modified), status, lastActivity);
   }
 
-  private static String uniqueEmail(String first, String last, Set<String> taken) {
+  /**
+   * first.last@, then first.last2@, first.last3@ … for the same name: counted per name rather than
+   * tried one after another (names hold no digits, so no two names can make the same address).
+   */
+  private static String uniqueEmail(String first, String last, Map<String, Integer> taken) {
     String base = (first + "." + last).toLowerCase(Locale.ROOT);
-    String email = base + "@" + DOMAIN;
-    for (int n = 2; !taken.add(email); n++) {
-      email = base + n + "@" + DOMAIN;
-    }
-    return email;
+    int n = taken.merge(base, 1, Integer::sum);
+    return (n == 1 ? base : base + n) + "@" + DOMAIN;
   }
 
   /** A version-4 style UUID drawn from the seeded Random (UUID.randomUUID would ignore the seed). */

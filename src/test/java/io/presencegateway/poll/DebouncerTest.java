@@ -70,6 +70,18 @@ class DebouncerTest {
     assertThat(cycle("meeting", 1800)).extracting(c -> c.current().status()).containsExactly("meeting");
   }
 
+  /** A cycle whose read failed after Ana was filtered leaves the holds as they were: its pass is never committed. */
+  @Test
+  void aCycleWhoseReadFailedLeavesTheHoldsAsTheyWere() {
+    assertThat(cycle("call", 0)).isEmpty();
+    Debouncer.Pass failed = debouncer.pass(stored, 600);
+    assertThat(failed.filter(List.of(new ObservedPerson(ANA, "meeting", null, null, null, "org", "Ana", null))))
+        .extracting(ObservedPerson::status).containsExactly("active");
+    // not committed: "call" is still held since 0, so it is released at 1000 as if the failed cycle never ran
+    assertThat(cycle("call", 1000)).extracting(c -> c.current().status()).containsExactly("call");
+    assertThat(debouncer.holding()).isZero();
+  }
+
   @Test
   void offByDefaultEveryChangeGoesThrough() {
     Debouncer off = new Debouncer(0);

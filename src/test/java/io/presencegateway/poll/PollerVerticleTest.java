@@ -15,18 +15,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The poller against the simulator and the memory store: interval 100 ms, max backoff 400 ms.
@@ -247,6 +252,60 @@ class PollerVerticleTest {
               return events;
             })))
         .onComplete(ctx.succeedingThenComplete());
+  }
+
+  /**
+   * Ana on page 0, Ben on page 1 of a fake Webex. While page 1 fails, cycles that read Ana's change
+   * on page 0 fail whole: nobody flips, nothing is emitted. Once page 1 answers, one event holds
+   * both changes.
+   */
+  @Test
+  void aFailedLaterPageFailsTheCycleAndTheFirstPageFlipsNobody(Vertx vertx, VertxTestContext ctx) {
+    MemoryPresenceStore store = new MemoryPresenceStore(vertx, 1000);
+    GatewayServices services = new GatewayServices(config(), store, new PollStatus());
+    AtomicReference<String> stage = new AtomicReference<>("before");
+    AtomicInteger failedPages = new AtomicInteger();
+    Router router = Router.router(vertx);
+    router.get("/v1/people").handler(c -> {
+      boolean second = c.request().getParam("page") != null;
+      if (second && stage.get().equals("failing")) {
+        failedPages.incrementAndGet();
+        c.response().setStatusCode(500).end("{\"message\":\"page 1 is down\"}");
+        return;
+      }
+      if (!second) {
+        c.response().putHeader("Link", "</v1/people?page=1>; rel=\"next\"");
+      }
+      String status = stage.get().equals("before") ? (second ? "call" : "active") : (second ? "meeting" : "DoNotDisturb");
+      c.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("items", new JsonArray()
+          .add(new JsonObject().put("id", second ? BEN : ANA).put("status", status))).encode());
+    });
+    vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+        .compose(server -> vertx.deployVerticle(new PollerVerticle(services, new GatewayConfig.Webex(
+            URI.create("http://127.0.0.1:" + server.actualPort() + "/v1"), "t", ORG, 1, 50, 4, 2000,
+            Duration.ofSeconds(15), Duration.ofSeconds(600)))))
+        .compose(x -> Eventually.until(vertx, 8000, "baseline", () -> store.states().map(st -> st.size() == 2)))
+        .compose(x -> {
+          stage.set("failing");
+          return Eventually.until(vertx, 8000, "two failed cycles", () -> Future.succeededFuture(failedPages.get() >= 2));
+        })
+        .compose(x -> store.state(ANA).compose(ana -> store.readAfter("0-0", 1000, 0).map(events -> {
+          ctx.verify(() -> {
+            assertThat(events).isEmpty();
+            assertThat(ana.orElseThrow().status()).as("read on page 0 of failed cycles").isEqualTo("active");
+            assertThat(services.pollStatus().lastError()).contains("HTTP 500");
+          });
+          stage.set("fixed");
+          return events;
+        })))
+        .compose(x -> Eventually.until(vertx, 8000, "the event", () -> store.readAfter("0-0", 1000, 0).map(e -> !e.isEmpty())))
+        .compose(x -> store.readAfter("0-0", 1000, 0))
+        .onComplete(ctx.succeeding(events -> ctx.verify(() -> {
+          assertThat(events).hasSize(1);
+          assertThat(events.get(0).items()).extracting(PersonState::id, PersonState::status)
+              .containsExactly(tuple(ANA, "DoNotDisturb"), tuple(BEN, "meeting"));
+          ctx.completeNow();
+        })));
   }
 
   @Test

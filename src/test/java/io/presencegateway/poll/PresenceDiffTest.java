@@ -91,6 +91,30 @@ class PresenceDiffTest {
     assertThat(result.refreshed()).extracting(PersonState::lastActivity).containsExactly("t2");
   }
 
+  /** Each field the store keeps, changed alone, is a refresh; a name or e-mail the upstream left out is kept. */
+  @Test
+  void everyKeptFieldIsARefreshAndAMissingNameOrEmailIsKept() {
+    PersonState before = stored(ANA, "active", "", "t1");
+    Map<String, ObservedPerson> variants = new java.util.LinkedHashMap<>();
+    variants.put("id", new ObservedPerson(padded(ANA), "active", null, "t1", MODIFIED, ORG, "Name", "n@example.com"));
+    variants.put("lastModified", new ObservedPerson(ANA, "active", null, "t1", "m2", ORG, "Name", "n@example.com"));
+    variants.put("lastModified gone", new ObservedPerson(ANA, "active", null, "t1", null, ORG, "Name", "n@example.com"));
+    variants.put("orgId", new ObservedPerson(ANA, "active", null, "t1", MODIFIED, "other", "Name", "n@example.com"));
+    variants.put("displayName", new ObservedPerson(ANA, "active", null, "t1", MODIFIED, ORG, "Other", "n@example.com"));
+    variants.put("email", new ObservedPerson(ANA, "active", null, "t1", MODIFIED, ORG, "Name", "o@example.com"));
+    variants.forEach((field, person) -> {
+      var result = PresenceDiff.compute(previous(before), complete(person), StatusMessages.NONE);
+      assertThat(result.changes()).as(field).isEmpty();
+      assertThat(result.refreshed()).as(field).singleElement().isNotEqualTo(before);
+    });
+    ObservedPerson nameless = new ObservedPerson(ANA, "active", null, "t1", MODIFIED, ORG, null, null);
+    assertThat(PresenceDiff.compute(previous(before), complete(nameless), StatusMessages.NONE).isEmpty()).isTrue();
+    ObservedPerson sameMessage = new ObservedPerson(ANA, "active", "", "t1", MODIFIED, ORG, "Name", "n@example.com");
+    assertThat(PresenceDiff.compute(previous(before), complete(sameMessage), StatusMessages.NONE).isEmpty()).isTrue();
+    ObservedPerson otherMessage = new ObservedPerson(ANA, "active", "Busy", "t1", MODIFIED, ORG, "Name", "n@example.com");
+    assertThat(PresenceDiff.compute(previous(before), complete(otherMessage), StatusMessages.NONE).changes()).hasSize(1);
+  }
+
   @Test
   void nothingNewIsAnEmptyResult() {
     var result = PresenceDiff.compute(previous(stored(ANA, "active", "", "t1")), complete(seen(ANA, "active", "t1")), StatusMessages.NONE);
@@ -144,6 +168,36 @@ class PresenceDiffTest {
     assertThat(result.changes()).hasSize(1);
     assertThat(result.changes().get(0).current().status()).isEqualTo("call");
     assertThat(result.removed()).isEmpty();
+  }
+
+  /** Built page by page while the listing is read, the diff is the diff of the whole listing. */
+  @Test
+  void aDiffBuiltPageByPageIsTheDiffOfTheWhole() {
+    String cleo = PersonIds.personId("us", UUID.randomUUID());
+    String dan = PersonIds.personId("us", UUID.randomUUID());
+    Map<String, PersonState> before = previous(stored(ANA, "active", "", "t1"), stored(BEN, "call", "", "t1"),
+        stored(dan, "meeting", "", "t1"));
+    StatusMessages messages = new StatusMessages(Map.of(PersonIds.key(BEN), Map.of("call", "On the phone")));
+    List<ObservedPerson> page1 = List.of(seen(ANA, "DoNotDisturb", "t2"), seen(cleo, "active", "t1"));
+    List<ObservedPerson> page2 = List.of(seen(padded(ANA), "call", "t3"), seen(BEN, "call", "t1"), seen(cleo, null, "t4"));
+    List<ObservedPerson> all = new java.util.ArrayList<>(page1);
+    all.addAll(page2);
+    for (boolean complete : List.of(true, false)) {
+      PresenceDiff.Running running = PresenceDiff.start(before, messages);
+      running.add(page1);
+      running.add(List.of());
+      running.add(page2);
+      assertThat(running.finish(Set.of(), complete)).as("complete " + complete)
+          .isEqualTo(PresenceDiff.compute(before, new Observation(all, Set.of(), complete), messages));
+    }
+    PresenceDiff.Running running = PresenceDiff.start(before, messages);
+    running.add(page1);
+    running.add(page2);
+    var result = running.finish(Set.of(), true);
+    assertThat(result.changes()).extracting(c -> c.current().status(), c -> c.current().statusMessage())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("DoNotDisturb", ""), org.assertj.core.groups.Tuple.tuple("call", "On the phone"));
+    assertThat(result.baselines()).extracting(PersonState::id).containsExactly(cleo);
+    assertThat(result.removed()).containsExactly(PersonIds.key(dan));
   }
 
   /** The same person id in another accepted encoding (padded base64). */

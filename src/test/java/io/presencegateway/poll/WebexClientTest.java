@@ -19,7 +19,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,6 +75,40 @@ class WebexClientTest {
           assertThat(first.orgId()).isEqualTo(firstJson.getString("orgId"));
           assertThat(first.lastModified()).isEqualTo(firstJson.getString("lastModified"));
           assertThat(first.statusMessage()).isNull();
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  void theSinkGetsEachPageInOrderOnAWorkerBeforeTheReadEnds(Vertx vertx, VertxTestContext ctx) {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    List<Boolean> onWorker = new CopyOnWriteArrayList<>();
+    simulator(vertx, 7).compose(sim -> {
+          Promise<WebexClient.Summary> result = Promise.promise();
+          vertx.getOrCreateContext().runOnContext(v -> {
+            WebexClient client = new WebexClient(vertx, sim.webex(ORG, 3, 2000));
+            client.read(ORG, people -> {
+              onWorker.add(io.vertx.core.Context.isOnWorkerThread());
+              batches.add(people.stream().map(ObservedPerson::id).toList());
+            }).map(summary -> {
+              ctx.verify(() -> assertThat(batches).as("every batch before the read ends").hasSize(3));
+              return summary;
+            }).onComplete(ar -> {
+              client.close();
+              result.handle(ar);
+            });
+          });
+          return result.future().compose(summary -> sim.people().map(all -> List.of(summary, all)));
+        })
+        .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+          WebexClient.Summary summary = (WebexClient.Summary) r.get(0);
+          JsonArray all = (JsonArray) r.get(1);
+          assertThat(summary.people()).isEqualTo(7);
+          assertThat(summary.complete()).isTrue();
+          assertThat(batches).extracting(List::size).containsExactly(3, 3, 1);
+          assertThat(batches.stream().flatMap(List::stream).toList())
+              .containsExactlyElementsOf(all.stream().map(p -> ((JsonObject) p).getString("id")).toList());
+          assertThat(onWorker).containsOnly(true);
           ctx.completeNow();
         })));
   }
@@ -221,6 +258,71 @@ class WebexClientTest {
   private static GatewayConfig.Webex fakeConfig(int port) {
     return new GatewayConfig.Webex(URI.create("http://127.0.0.1:" + port + "/v1"), "t", ORG, 10, 50, 4, 2000,
         Duration.ofSeconds(15), Duration.ofSeconds(600));
+  }
+
+  /**
+   * A fake Webex listing {@code pages} pages of one person each ({@code ?page=N}), every answer after
+   * {@code delayMs}; page 0 answers {@code firstBody} when given. Counts the requests in flight.
+   */
+  private record PagedFake(int port, List<String> paths, AtomicInteger maxInFlight, AtomicInteger answered) {
+    static Future<PagedFake> start(Vertx vertx, int pages, long delayMs, String firstBody) {
+      List<String> paths = new CopyOnWriteArrayList<>();
+      AtomicInteger inFlight = new AtomicInteger();
+      AtomicInteger maxInFlight = new AtomicInteger();
+      AtomicInteger answered = new AtomicInteger();
+      Router router = Router.router(vertx);
+      router.get("/v1/people").handler(c -> {
+        paths.add(c.request().uri());
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        int page = Integer.parseInt(c.request().getParam("page", "0"));
+        String body = page == 0 && firstBody != null ? firstBody : new JsonObject().put("items", new JsonArray()
+            .add(new JsonObject().put("id", PersonIds.personId("us", new UUID(page, page))).put("status", "active"))).encode();
+        if (page + 1 < pages) {
+          c.response().putHeader("Link", "</v1/people?page=" + (page + 1) + ">; rel=\"next\"");
+        }
+        vertx.setTimer(delayMs, t -> {
+          inFlight.decrementAndGet();
+          answered.incrementAndGet();
+          c.response().putHeader("Content-Type", "application/json").end(body);
+        });
+      });
+      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+          .map(s -> new PagedFake(s.actualPort(), paths, maxInFlight, answered));
+    }
+  }
+
+  @Test
+  void theListingAsksForTheNextPageBeforeReadingOneButNeverHasTwoInFlight(Vertx vertx, VertxTestContext ctx) {
+    PagedFake.start(vertx, 6, 20, null)
+        .compose(fake -> observe(vertx, fakeConfig(fake.port()), ORG).map(o -> {
+          ctx.verify(() -> {
+            assertThat(o.complete()).isTrue();
+            assertThat(o.people()).extracting(p -> PersonIds.key(p.id()))
+                .containsExactlyElementsOf(IntStream.range(0, 6).mapToObj(i -> new UUID(i, i).toString()).toList());
+            assertThat(fake.paths()).containsExactlyElementsOf(
+                IntStream.range(0, 6).mapToObj(i -> i == 0 ? "/v1/people?max=10" : "/v1/people?page=" + i).toList());
+            assertThat(fake.maxInFlight().get()).isEqualTo(1);
+          });
+          return o;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
+  }
+
+  @Test
+  void anUnreadablePageFailsTheCycleOnceThePageAskedForAheadIsAnswered(Vertx vertx, VertxTestContext ctx) {
+    PagedFake.start(vertx, 3, 300, "{\"items\":5}")
+        .compose(fake -> failure(observe(vertx, fakeConfig(fake.port()), ORG)).map(e -> {
+          int answeredAtFailure = fake.answered().get();
+          ctx.verify(() -> {
+            assertThat(e.kind()).isEqualTo(Kind.BAD_RESPONSE);
+            assertThat(e.getMessage()).contains("no 'items' array");
+            assertThat(fake.paths()).as("page 1 was asked for while page 0 was read, page 2 never")
+                .containsExactly("/v1/people?max=10", "/v1/people?page=1");
+            assertThat(answeredAtFailure).as("the failure waited for the answer to page 1").isEqualTo(2);
+          });
+          return e;
+        }))
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test

@@ -58,6 +58,38 @@ class WebexSimulatorVerticleTest {
         })));
   }
 
+  /**
+   * The list is served from each person's JSON kept since their last change: a page is exactly what
+   * encoding the people afresh would give, also after an update (in place), a removal and an addition (last).
+   */
+  @Test
+  void aListedPageIsThePeopleAsTheyAreNow(Vertx vertx, VertxTestContext ctx) {
+    String added = PersonIds.personId("us", UUID.randomUUID());
+    List<String> bodies = new ArrayList<>();
+    List<JsonArray> expected = new ArrayList<>();
+    SimulatorControl.start(vertx, 5, 1)
+        .compose(sim -> api(sim, "/v1/people?max=10").send().map(r -> bodies.add(r.bodyAsString()))
+            .compose(x -> sim.people()).map(expected::add)
+            .compose(x -> sim.putPerson(expected.get(0).getJsonObject(2).getString("id"), new JsonObject()
+                .put("status", "FocusTime").put("lastActivity", "2025-08-15T16:42:27.199Z")))
+            .compose(x -> sim.deletePerson(expected.get(0).getJsonObject(0).getString("id")))
+            .compose(x -> sim.putPerson(added, new JsonObject().put("status", "call")))
+            .compose(x -> api(sim, "/v1/people?max=10").send().map(r -> bodies.add(r.bodyAsString())))
+            .compose(x -> sim.people()).map(expected::add))
+        .onComplete(ctx.succeeding(x -> ctx.verify(() -> {
+          for (int i = 0; i < 2; i++) {
+            assertThat(bodies.get(i)).isEqualTo(new JsonObject().put("items", expected.get(i)).encode());
+          }
+          JsonArray before = expected.get(0);
+          JsonArray after = expected.get(1);
+          assertThat(ids(after)).containsExactly(ids(before).get(1), ids(before).get(2), ids(before).get(3),
+              ids(before).get(4), added);
+          assertThat(after.getJsonObject(1).getString("status")).isEqualTo("FocusTime");
+          assertThat(after.getJsonObject(0)).isEqualTo(before.getJsonObject(1));
+          ctx.completeNow();
+        })));
+  }
+
   private static String nextPath(HttpResponse<Buffer> page) {
     String link = page.getHeader("Link");
     String url = link.substring(1, link.indexOf('>'));

@@ -1,22 +1,33 @@
 package io.presencegateway.store;
 
 import io.presencegateway.config.GatewayConfig;
+import io.presencegateway.event.PersonIds;
+import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
+import io.presencegateway.event.StatusMessages;
+import io.presencegateway.poll.Observation;
+import io.presencegateway.poll.ObservedPerson;
+import io.presencegateway.poll.PresenceDiff;
 import io.presencegateway.store.redis.RedisPresenceStore;
 import io.presencegateway.testsupport.TestRedis;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import static io.presencegateway.testsupport.Await.failure;
 import static io.presencegateway.testsupport.Await.result;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The contract on a real Redis, plus what only a shared store has: consumer groups, flushes. */
 class RedisPresenceStoreContractTest extends PresenceStoreContract {
@@ -133,6 +144,59 @@ class RedisPresenceStoreContractTest extends PresenceStoreContract {
     assertThat(events.get(0).items()).hasSize(2);
     assertThat(result(store.readAfter("0-0", 10, 0))).hasSize(1);
     result(other.close());
+  }
+
+  /**
+   * A reader holds the state hash at a version and reads it again only when the version moved: its
+   * own writes move its copy along, another instance's write (or a flush) makes it read again. A
+   * field written behind the gateway's back without a new version (proof that nothing was re-read)
+   * stays unseen until the next real write.
+   */
+  @Test
+  void theStateHashIsReadAgainOnlyWhenItsVersionMoved() {
+    cycle(person(ALICE, "active"), person(BOB, "active"));
+    Map<String, PersonState> first = result(store.states());
+    assertThat(result(store.states())).as("unchanged: the same copy").isSameAs(first);
+    assertThatThrownBy(() -> first.clear()).isInstanceOf(UnsupportedOperationException.class);
+
+    TestRedis.get().command(Request.cmd(Command.HSET).arg("{pg}:state").arg("behind-the-back").arg("{}"));
+    assertThat(cycle(person(ALICE, "call"), person(BOB, "active"))).hasSize(1);
+    Map<String, PersonState> own = result(store.states());
+    assertThat(own).as("own write applied to the copy, nothing re-read").containsOnlyKeys(PersonIds.key(ALICE), PersonIds.key(BOB));
+    assertThat(own.get(PersonIds.key(ALICE)).status()).isEqualTo("call");
+
+    PresenceStore other = open(vertx, LOG_SIZE);
+    TestRedis.get().command(Request.cmd(Command.HDEL).arg("{pg}:state").arg("behind-the-back"));
+    var theirs = PresenceDiff.compute(result(other.states()), seen(person(ALICE, "call"), person(BOB, "meeting")),
+        result(other.statusMessages()));
+    assertThat(result(other.apply(token, AT, theirs))).hasSize(1);
+    assertThat(result(store.states()).get(PersonIds.key(BOB)).status()).as("another instance's write is read").isEqualTo("meeting");
+    result(other.close());
+
+    TestRedis.get().clean();
+    assertThat(result(store.states())).as("a flush is read").isEmpty();
+  }
+
+  /** A first sight larger than one script is stored in fenced slices; the changes still make one event. */
+  @Test
+  void aLargeFirstSightIsStoredInSlicesAndAStaleTokenStoresNone() {
+    int people = 2 * RedisPresenceStore.PUTS_PER_SCRIPT + 7;
+    List<ObservedPerson> org = new ArrayList<>();
+    for (int i = 0; i < people; i++) {
+      org.add(person(PersonIds.personId("us", new UUID(7, i)), "active"));
+    }
+    assertThat(failure(store.apply(token - 1, AT, PresenceDiff.compute(Map.of(), new Observation(org, Set.of(), true),
+        StatusMessages.NONE)))).isInstanceOf(StaleLeaseException.class);
+    assertThat(result(store.states())).as("a stale token stores nothing").isEmpty();
+
+    cycle(person(ALICE, "active"));
+    org.add(person(ALICE, "call"));
+    var diff = PresenceDiff.compute(result(store.states()), new Observation(org, Set.of(), true), StatusMessages.NONE);
+    assertThat(diff.baselines()).hasSize(people);
+    List<PresenceEvent> events = result(store.apply(token, AT, diff));
+    assertThat(events).singleElement().extracting(e -> e.items().get(0).status()).isEqualTo("call");
+    assertThat(TestRedis.get().command(Request.cmd(Command.HLEN).arg("{pg}:state")).toInteger()).isEqualTo(people + 1);
+    assertThat(result(store.states())).hasSize(people + 1);
   }
 
   @Test

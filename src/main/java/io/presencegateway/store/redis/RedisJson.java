@@ -1,11 +1,18 @@
 package io.presencegateway.store.redis;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.presencegateway.event.PersonState;
 import io.presencegateway.event.PresenceEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,28 +21,62 @@ import java.util.Map;
 
 /** How states, messages and log entries look in Redis, and back. */
 final class RedisJson {
+  private static final JsonFactory JSON = new JsonFactory();
+  /** The fields of a stored state, in {@link PersonState}'s order. */
+  private static final List<String> STATE_FIELDS =
+      List.of("id", "status", "statusMessage", "lastActivity", "lastModified", "orgId", "displayName", "email");
+
   private RedisJson() {
   }
 
-  /** Compact JSON of a state: absent fields are left out rather than written as null. */
+  /**
+   * Compact JSON of a state: absent fields are left out rather than written as null. Written and
+   * read as a token stream (a first cycle stores a whole org of them, a new reader reads them all).
+   */
   static String state(PersonState s) {
-    JsonObject j = new JsonObject().put("id", s.id()).put("status", s.status()).put("statusMessage", s.statusMessage());
-    putIfSet(j, "lastActivity", s.lastActivity());
-    putIfSet(j, "lastModified", s.lastModified());
-    putIfSet(j, "orgId", s.orgId());
-    putIfSet(j, "displayName", s.displayName());
-    putIfSet(j, "email", s.email());
-    return j.encode();
+    StringWriter out = new StringWriter(160);
+    try (JsonGenerator json = JSON.createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("id", s.id());
+      json.writeStringField("status", s.status());
+      json.writeStringField("statusMessage", s.statusMessage());
+      putIfSet(json, "lastActivity", s.lastActivity());
+      putIfSet(json, "lastModified", s.lastModified());
+      putIfSet(json, "orgId", s.orgId());
+      putIfSet(json, "displayName", s.displayName());
+      putIfSet(json, "email", s.email());
+      json.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
   }
 
-  private static void putIfSet(JsonObject j, String name, String value) {
+  private static void putIfSet(JsonGenerator json, String name, String value) throws IOException {
     if (value != null) {
-      j.put(name, value);
+      json.writeStringField(name, value);
     }
   }
 
-  static PersonState state(String json) {
-    return state(new JsonObject(json));
+  /** A stored state; a field that is not a string reads as absent. */
+  static PersonState state(String stored) {
+    String[] f = new String[STATE_FIELDS.size()];
+    try (JsonParser json = JSON.createParser(stored)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("a stored state is not a JSON object");
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        int at = STATE_FIELDS.indexOf(json.currentName());
+        JsonToken value = json.nextToken();
+        if (at >= 0) {
+          f[at] = value == JsonToken.VALUE_STRING ? json.getText() : null;
+        }
+        json.skipChildren();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new PersonState(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
   }
 
   private static PersonState state(JsonObject j) {

@@ -7,6 +7,8 @@ package io.presencegateway.store.redis;
 final class RedisKeys {
   /** Hash: person key → compact JSON of the last known {@code PersonState}. */
   static final String STATE = "{pg}:state";
+  /** String: a random value apply.lua sets whenever it writes {@link #STATE}: an unchanged version = an unchanged hash. */
+  static final String STATE_VERSION = "{pg}:state:version";
   /** Hash: person key → JSON object status → stored status message. */
   static final String MESSAGES = "{pg}:msg";
   /** Counter: how many status messages {@link #MESSAGES} holds in all (recounted when missing). */

@@ -12,8 +12,6 @@ import io.presencegateway.store.PresenceStore;
 import io.presencegateway.store.StaleLeaseException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.ProtocolVersion;
 import io.vertx.redis.client.Redis;
@@ -24,12 +22,16 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The shared store: any number of gateway instances on one Redis (layout in {@link RedisKeys}).
@@ -46,6 +48,16 @@ public final class RedisPresenceStore implements PresenceStore {
   private static final int BLOCKING_POOL_SIZE = 4;
   private static final int POOL_WAITING = 2048;
 
+  /** Baselines and refreshes one apply script stores at most (a first sight of a large org is several). */
+  public static final int PUTS_PER_SCRIPT = 5_000;
+
+  /**
+   * The state hash as this instance last read or wrote it, and the version ({@code {pg}:state:version})
+   * it had then. Immutable: handed out as is to every reader, replaced (never changed) after a write.
+   */
+  private record Snapshot(String version, Map<String, PersonState> states) { }
+
+  private final Vertx vertx;
   private final Redis redis;
   private final Redis blocking;
   private final long timeoutMs;
@@ -57,9 +69,11 @@ public final class RedisPresenceStore implements PresenceStore {
   private final LuaScript putMessageScript = LuaScript.load("put-message");
   private final LuaScript deleteMessageScript = LuaScript.load("delete-message");
   private final LuaScript originScript = LuaScript.load("log-origin");
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
   private volatile boolean deliveryGroupReady;
 
-  RedisPresenceStore(Redis redis, Redis blocking, GatewayConfig.Store config) {
+  RedisPresenceStore(Vertx vertx, Redis redis, Redis blocking, GatewayConfig.Store config) {
+    this.vertx = vertx;
     this.redis = redis;
     this.blocking = blocking;
     this.timeoutMs = config.redisTimeoutMs();
@@ -68,7 +82,7 @@ public final class RedisPresenceStore implements PresenceStore {
 
   /** A store on {@code config.redisUrl()}; nothing is sent until the first command. */
   public static RedisPresenceStore create(Vertx vertx, GatewayConfig.Store config) {
-    return new RedisPresenceStore(Redis.createClient(vertx, options(config, POOL_SIZE)),
+    return new RedisPresenceStore(vertx, Redis.createClient(vertx, options(config, POOL_SIZE)),
         Redis.createClient(vertx, options(config, BLOCKING_POOL_SIZE)), config);
   }
 
@@ -84,13 +98,32 @@ public final class RedisPresenceStore implements PresenceStore {
 
   // ---- state and status messages ----
 
+  /**
+   * One {@code GET} of the state version; the whole hash only when it moved since this instance last
+   * read or wrote it (or has no version yet: a new or flushed Redis, or one written by a gateway that
+   * did not keep it). Every write of the hash (apply.lua) sets a new random version, so an unchanged
+   * version means an unchanged hash: a poll cycle no longer reads (and parses) the whole org back.
+   * The map handed out is shared and must not be changed.
+   */
   @Override
   public Future<Map<String, PersonState>> states() {
-    return send(Request.cmd(Command.HGETALL).arg(RedisKeys.STATE)).map(reply -> {
-      Map<String, PersonState> out = new HashMap<>();
-      RedisJson.hash(reply).forEach((key, json) -> out.put(key, RedisJson.state(json)));
-      return out;
+    return send(Request.cmd(Command.GET).arg(RedisKeys.STATE_VERSION)).compose(reply -> {
+      String version = reply == null ? "" : reply.toString();
+      Snapshot known = snapshot.get();
+      if (known != null && !version.isEmpty() && known.version().equals(version)) {
+        return Future.succeededFuture(known.states());
+      }
+      // the version was read first: the hash is at least that new, so the label can only be too old (a re-read)
+      return send(Request.cmd(Command.HGETALL).arg(RedisKeys.STATE))
+          .compose(all -> vertx.executeBlocking(() -> parseStates(all), false))
+          .onSuccess(states -> snapshot.compareAndSet(known, new Snapshot(version, states)));
     });
+  }
+
+  private static Map<String, PersonState> parseStates(Response reply) {
+    Map<String, PersonState> out = new HashMap<>();
+    RedisJson.hash(reply).forEach((key, json) -> out.put(key, RedisJson.state(json)));
+    return Collections.unmodifiableMap(out);
   }
 
   @Override
@@ -133,34 +166,89 @@ public final class RedisPresenceStore implements PresenceStore {
 
   // ---- the atomic step of a cycle ----
 
-  /** One script: fencing check, state writes, and one XADD per org for the changes not stored yet. */
+  /**
+   * One script: fencing check, state writes, and one XADD per org for the changes not stored yet;
+   * only what the diff found is sent (a cycle with 1 % changed sends 1 % of the org). More than
+   * {@link #PUTS_PER_SCRIPT} baselines and refreshes (the first sight of a large org) are stored
+   * ahead in slices of that size, each fenced like the rest: none of them makes an event, so storing
+   * them before the changes is harmless, and no single script holds Redis for long.
+   */
   @Override
   public Future<List<PresenceEvent>> apply(long token, Instant detectedAt, PresenceDiff.Result diff) {
     String timestamp = Timestamps.format(detectedAt);
-    return run(applyScript, List.of(RedisKeys.STATE, RedisKeys.EVENTS, RedisKeys.LEASE),
-        Long.toString(token), timestamp, Integer.toString(eventLogSize), batch(diff).encode())
-        .recover(e -> Future.failedFuture(staleOr(e, token)))
+    List<PersonState> puts = new ArrayList<>(diff.baselines().size() + diff.refreshed().size());
+    puts.addAll(diff.baselines());
+    puts.addAll(diff.refreshed());
+    int last = Math.max(0, puts.size() - PUTS_PER_SCRIPT);
+    Future<Response> ahead = Future.succeededFuture();
+    for (int from = 0; from < last; from += PUTS_PER_SCRIPT) {
+      List<PersonState> slice = puts.subList(from, Math.min(from + PUTS_PER_SCRIPT, last));
+      ahead = ahead.compose(r -> applyScript(token, timestamp, slice, List.of(), List.of()));
+    }
+    return ahead.compose(r -> applyScript(token, timestamp, puts.subList(last, puts.size()), diff.removed(), diff.changes()))
         .map(reply -> appended(reply, diff.changes(), timestamp));
   }
 
-  private static JsonObject batch(PresenceDiff.Result diff) {
-    JsonArray put = new JsonArray();
-    diff.baselines().forEach(s -> put.add(new JsonArray().add(PersonIds.key(s.id())).add(RedisJson.state(s))));
-    diff.refreshed().forEach(s -> put.add(new JsonArray().add(PersonIds.key(s.id())).add(RedisJson.state(s))));
-    JsonArray changes = new JsonArray();
-    for (PresenceDiff.Change c : diff.changes()) {
-      PersonState now = c.current();
-      changes.add(new JsonArray().add(PersonIds.key(now.id())).add(RedisJson.state(now))
-          .add(now.orgId() == null ? "" : now.orgId()).add(now.status()).add(now.statusMessage()));
+  /** ARGV: token, timestamp, log size, new version, the three counts, then puts, removed and changes flat. */
+  private Future<Response> applyScript(long token, String timestamp, List<PersonState> puts, Collection<String> removed,
+                                       List<PresenceDiff.Change> changes) {
+    List<String> args = new ArrayList<>(7 + 2 * puts.size() + removed.size() + 5 * changes.size());
+    Collections.addAll(args, Long.toString(token), timestamp, Integer.toString(eventLogSize), UUID.randomUUID().toString(),
+        Integer.toString(puts.size()), Integer.toString(removed.size()), Integer.toString(changes.size()));
+    for (PersonState s : puts) {
+      args.add(PersonIds.key(s.id()));
+      args.add(RedisJson.state(s));
     }
-    return new JsonObject().put("put", put).put("removed", new JsonArray(new ArrayList<>(diff.removed())))
-        .put("changes", changes);
+    args.addAll(removed);
+    for (PresenceDiff.Change c : changes) {
+      PersonState now = c.current();
+      Collections.addAll(args, PersonIds.key(now.id()), RedisJson.state(now), now.orgId() == null ? "" : now.orgId(),
+          now.status(), now.statusMessage());
+    }
+    return run(applyScript, List.of(RedisKeys.STATE, RedisKeys.EVENTS, RedisKeys.LEASE, RedisKeys.STATE_VERSION), args)
+        .recover(e -> Future.failedFuture(staleOr(e, token)))
+        .compose(reply -> wrote(reply.get(0).toString(), reply.get(1).toString(), puts, removed, changes).map(reply));
   }
 
-  /** The script answers {@code id, "i,j"} pairs: which changes (1-based) went into which event. */
+  /**
+   * After a script that moved the version from {@code before} to {@code after}: the snapshot this
+   * instance holds moves along if it was at {@code before} (the script's writes, in its order: puts,
+   * removals, the changes not stored yet), and is dropped otherwise (someone else wrote in between).
+   * The new snapshot is a copy, made on a worker thread (copying 100,000 people takes milliseconds).
+   */
+  private Future<Void> wrote(String before, String after, List<PersonState> puts, Collection<String> removed,
+                             List<PresenceDiff.Change> changes) {
+    Snapshot known = snapshot.get();
+    if (before.equals(after) || known == null) {
+      return Future.succeededFuture();
+    }
+    if (before.isEmpty() || !known.version().equals(before)) {
+      snapshot.compareAndSet(known, null);
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      Map<String, PersonState> next = new HashMap<>(known.states());
+      puts.forEach(s -> next.put(PersonIds.key(s.id()), s));
+      removed.forEach(next::remove);
+      for (PresenceDiff.Change c : changes) {
+        String key = PersonIds.key(c.current().id());
+        PersonState stored = next.get(key);
+        if (stored == null || stored.changeKeyDiffers(c.current())) {
+          next.put(key, c.current());
+        }
+      }
+      snapshot.compareAndSet(known, new Snapshot(after, Collections.unmodifiableMap(next)));
+      return null;
+    }, false);
+  }
+
+  /**
+   * The script answers the state version before and after it, then {@code id, "i,j"} pairs: which
+   * changes (1-based) went into which event.
+   */
   private static List<PresenceEvent> appended(Response reply, List<PresenceDiff.Change> changes, String timestamp) {
     List<PresenceEvent> events = new ArrayList<>();
-    for (int i = 0; reply != null && i + 1 < reply.size(); i += 2) {
+    for (int i = 2; reply != null && i + 1 < reply.size(); i += 2) {
       List<PersonState> items = new ArrayList<>();
       for (String index : reply.get(i + 1).toString().split(",")) {
         items.add(changes.get(Integer.parseInt(index) - 1).current());
@@ -368,9 +456,12 @@ public final class RedisPresenceStore implements PresenceStore {
 
   /** EVALSHA, and EVAL once when the server does not have the script (new or flushed cache). */
   private Future<Response> run(LuaScript script, List<String> keys, String... args) {
-    List<String> argList = List.of(args);
-    return send(script.evalSha(keys, argList)).recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
-        ? send(script.eval(keys, argList))
+    return run(script, keys, List.of(args));
+  }
+
+  private Future<Response> run(LuaScript script, List<String> keys, List<String> args) {
+    return send(script.evalSha(keys, args)).recover(e -> String.valueOf(e.getMessage()).startsWith("NOSCRIPT")
+        ? send(script.eval(keys, args))
         : Future.failedFuture(e));
   }
 }

@@ -42,7 +42,7 @@ public class PageDiffBenchmark {
     return PresenceDiff.compute(cycle.stored(), cycle.observed(), cycle.messages());
   }
 
-  /** The id → store key step alone, once per person; the diff does it twice per person. */
+  /** The id → store key step alone, once per person: the page parse does it, the diff uses the key it carries. */
   @Benchmark
   public void personKeys(Blackhole blackhole) {
     for (ObservedPerson person : people) {

@@ -28,7 +28,7 @@ public class PageParseAndDiffBenchmark {
     return PresenceDiff.compute(cycle.stored(), PollCycle.observe(cycle.page()), cycle.messages());
   }
 
-  /** Decoding the same page into a JsonObject: what any reader of the page pays at the least. */
+  /** Decoding the same page into a JsonObject tree (how the gateway read pages before it read them as a token stream). */
   @Benchmark
   public JsonObject baseline() {
     return new JsonObject(cycle.page());

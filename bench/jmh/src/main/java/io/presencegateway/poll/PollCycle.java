@@ -8,11 +8,8 @@ import io.presencegateway.event.StatusMessages;
 import io.presencegateway.event.Timestamps;
 import io.presencegateway.simulator.SimulatedPages;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,20 +50,13 @@ public record PollCycle(String orgId, Buffer page, Map<String, PersonState> stor
     return new PollCycle(pages.orgId(), page, stored, observed, messages, eventOf(pages.orgId(), diff));
   }
 
-  /**
-   * One page as {@link WebexClient} reads it: the body decoded into a JsonObject (what
-   * {@code bodyAsJsonObject} does), then {@link PersonParser} per item.
-   */
+  /** One page as {@link WebexClient} reads it: {@link PersonParser#page} on the bytes received. */
   public static Observation observe(Buffer page) {
-    JsonArray items = new JsonObject(page).getJsonArray("items");
-    List<ObservedPerson> people = new ArrayList<>(items.size());
-    for (Object item : items) {
-      ObservedPerson person = PersonParser.parse(item);
-      if (person != null) {
-        people.add(person);
-      }
+    try {
+      return new Observation(PersonParser.page(page).people(), Set.of(), true);
+    } catch (PersonParser.UnreadableBody e) {
+      throw new IllegalStateException("the simulated page does not parse: " + e.getMessage(), e);
     }
-    return new Observation(people, Set.of(), true);
   }
 
   /** Status messages stored for every tenth person, as users set them through the API. */
