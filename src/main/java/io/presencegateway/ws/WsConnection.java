@@ -120,6 +120,9 @@ final class WsConnection implements ChannelRegistry.Restartable {
   }
 
   private void onMessage(String text) {
+    if (closed) {
+      return; // a frame Vert.x had buffered, delivered after the cleanup: a feed started now would never close
+    }
     heard();
     WsMessages.ClientMessage message = WsMessages.parse(text);
     if (message instanceof WsMessages.Subscribe s) {
@@ -135,6 +138,9 @@ final class WsConnection implements ChannelRegistry.Restartable {
 
   /** A new subscription replaces the old one: its own snapshot or resume, then live. */
   private void subscribe(WsSubscription subscription) {
+    if (closed) {
+      return;
+    }
     stopFeed();
     FrameCache.Key key = new FrameCache.Key(subscription.filter());
     PresenceFeed next = new PresenceFeed(vertx, services.store(), metrics, services.config().store().eventLogSize(),

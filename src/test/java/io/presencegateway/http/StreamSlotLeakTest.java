@@ -57,6 +57,53 @@ class StreamSlotLeakTest {
   }
 
   /**
+   * A WebSocket client that sends a burst of {@code subscribe} messages and closes at once: frames
+   * Vert.x had buffered still arrive after the connection was cleaned up, and must not start a feed
+   * that nobody will ever close (each leaked one held its connection objects: the heap filled).
+   */
+  @Test
+  void subscribeMessagesArrivingAfterTheCloseStartNothing(Vertx vertx) throws Exception {
+    TestGateway gw = TestGateway.start(vertx, Map.of(Setting.HTTP_MAX_CONNECTIONS, Integer.toString(LIMIT)), 50, 1000);
+    String plainWs = WS.replace("?since=1-0", "");
+    byte[] burst = new byte[0];
+    for (int i = 0; i < 100; i++) {
+      burst = concat(burst, maskedText("{\"type\":\"subscribe\"}"));
+    }
+    for (int i = 0; i < 3 * LIMIT; i++) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", gw.port()), 5_000);
+        s.setSoTimeout(5_000);
+        s.getOutputStream().write(plainWs.getBytes(StandardCharsets.US_ASCII));
+        s.getInputStream().read(new byte[4096]); // the 101
+        s.getOutputStream().write(burst);
+        s.getOutputStream().flush();
+      }
+    }
+    assertEverythingReleased(gw);
+    assertServed(vertx, gw, "/v1/presence/stream");
+  }
+
+  /** One masked client text frame (RFC 6455: a client masks every frame), payload under 126 bytes. */
+  private static byte[] maskedText(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    byte[] mask = {1, 2, 3, 4};
+    byte[] frame = new byte[6 + payload.length];
+    frame[0] = (byte) 0x81;
+    frame[1] = (byte) (0x80 | payload.length);
+    System.arraycopy(mask, 0, frame, 2, 4);
+    for (int i = 0; i < payload.length; i++) {
+      frame[6 + i] = (byte) (payload[i] ^ mask[i % 4]);
+    }
+    return frame;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /**
    * Sends one request and resets the connection (SO_LINGER 0: an RST, no FIN) after reading
    * {@code waitFor} pieces of the answer: 0 none, 1 the first bytes, 2 up to 4 KB.
    */
