@@ -60,7 +60,10 @@ public interface PresenceStore {
    * The one atomic step of a cycle: store baselines, refreshes and changes, drop the removed, and
    * append one event per org for the changes, all or nothing. A store holding a newer fencing token
    * than {@code fencingToken} refuses the whole batch (a stale poller after a failover), and a
-   * change whose {@code previous} is no longer what is stored is not emitted twice.
+   * change whose {@code previous} is no longer what is stored is not emitted twice. A store may
+   * write a very large number of baselines and refreshes (the first sight of a large org) ahead of
+   * that step, in slices each fenced the same way: they never make events, so a cycle that fails
+   * after some of them were stored emits nothing and flips nobody.
    *
    * @return the appended events, in log order (empty when nothing changed)
    */
