@@ -31,6 +31,11 @@ public final class ErrorMapper {
       storeUnavailable(ctx, failure);
       return;
     }
+    if (failure instanceof io.vertx.core.http.HttpClosedException || ctx.response().closed()) {
+      // the client went away mid-request (an aborted body): nobody to answer, nothing broke here
+      LOG.debug("Request {} {} ended by the client: {}", ctx.request().method(), ctx.request().path(), String.valueOf(failure));
+      return;
+    }
     ApiError error = toApiError(ctx.statusCode(), failure);
     if (error.status() >= 500) {
       LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), redacted(failure));
