@@ -115,4 +115,22 @@ class MalformedRequestTest {
       assertThat(lines).as("log lines").noneMatch(l -> l.contains(secret));
     }
   }
+
+  /** A client that sends half of its body and goes away made no mistake the gateway must shout about. */
+  @Test
+  void aBodyAbortedByTheClientIsNotAnInternalError(Vertx vertx) throws Exception {
+    TestGateway gw = TestGateway.start(vertx, Map.of());
+    for (int i = 0; i < 5; i++) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", gw.port())) {
+        s.getOutputStream().write(("PUT /v1/watchlist HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 100\r\n\r\n{\"ids\"").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+      }
+    }
+    // the gateway still answers, and by then it has seen every one of the aborted bodies end
+    Recorder.until(() -> gw.http().connections().size() == 0, Duration.ofSeconds(10), "aborted connections closed");
+    assertThat(get(vertx, gw.port(), "/v1/watchlist", Map.of()).status()).isEqualTo(200);
+    assertThat(logs.list).as("no ERROR line for a client that went away")
+        .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
+  }
 }
